@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// Launcher: `npm ci` builds dist/ (the `prepare` script); this file only starts it.
+require('../dist/cli.js').main(process.argv).then(
+  (code) => { process.exitCode = code; },
+  (err) => { console.error(err && err.stack ? err.stack : err); process.exitCode = 1; },
+);

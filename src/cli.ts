@@ -1,0 +1,112 @@
+import { Command, CommanderError } from 'commander';
+import { systemClock } from './clock';
+import { checkConfig, configOrExplain } from './cli/config-command';
+import { processIo, type Io } from './cli/io';
+import { parseCommand } from './cli/parse-command';
+import { listTickets, showTicket } from './cli/tickets-command';
+import { ingestCommand } from './cli/ingest-command';
+import { startCommand } from './cli/start-command';
+import { openDb, appliedMigrations } from './db/open';
+
+/** The `helpdesk` command. Returns the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let code = 0;
+  const program = new Command('helpdesk')
+    .description('mail-helpdesk: e-mail support desk daemon and tools')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showHelpAfterError();
+  const configOption = ['-c, --config <file>', 'config file (default: $HELPDESK_CONFIG, then config/helpdesk.yaml)'] as const;
+
+  program
+    .command('start')
+    .description('run the daemon in the foreground (SIGTERM: finish in-flight work and exit; SIGHUP: reload config and templates)')
+    .option(...configOption)
+    .action(async (o) => {
+      code = await startCommand(io, o.config, systemClock);
+    });
+
+  program
+    .command('migrate')
+    .description('create or upgrade the database in data_dir')
+    .option(...configOption)
+    .action((o) => {
+      const config = configOrExplain(io, o.config);
+      if (!config) return void (code = 1);
+      const db = openDb(config.data_dir, { migrate: true });
+      io.out(`${config.data_dir}: database at migration ${appliedMigrations(db)}`);
+      db.$client.close();
+    });
+
+  program
+    .command('check-config')
+    .description('validate a config file; every problem is printed with its key and line')
+    .option(...configOption)
+    .option('--print', 'print the resolved config, secrets masked')
+    .action((o) => {
+      code = checkConfig(io, o);
+    });
+
+  program
+    .command('parse')
+    .description('parse one .eml file and print what intake sees (no database, no network)')
+    .argument('<file>')
+    .option('--json', 'print one JSON object')
+    .option(...configOption)
+    .action(async (file, o) => {
+      code = await parseCommand(io, file, o);
+    });
+
+  program
+    .command('ingest')
+    .description('process one message from standard input as the daemon would (for an MTA pipe), print the outcome as JSON')
+    .option(...configOption)
+    .option('-m, --mailbox <name>', 'the mailbox it arrived at (default: the first, or the one serving a To/Cc address)')
+    .option('--no-send', 'queue the reply but do not try to send it now')
+    .action(async (o) => {
+      code = await ingestCommand(io, o, systemClock);
+    });
+
+  const ticketsCmd = program.command('tickets').description('look at requests');
+  ticketsCmd
+    .command('list')
+    .option('--status <status>', 'only requests with this status')
+    .option('--json', 'print JSON')
+    .option(...configOption)
+    .action((o) => {
+      code = withReadDb(io, o.config, (db) => listTickets(db, io, o));
+    });
+  ticketsCmd
+    .command('show')
+    .argument('<number>', 'registration number, e.g. SUP-2026-000042')
+    .option('--json', 'print JSON')
+    .option(...configOption)
+    .action((number, o) => {
+      code = withReadDb(io, o.config, (db) => showTicket(db, io, number, o));
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    throw err;
+  }
+  return code;
+}
+
+function withReadDb(io: Io, configFile: string | undefined, fn: (db: ReturnType<typeof openDb>) => number): number {
+  const config = configOrExplain(io, configFile);
+  if (!config) return 1;
+  let db;
+  try {
+    db = openDb(config.data_dir, { readonly: true });
+  } catch (err) {
+    io.err((err as Error).message);
+    return 1;
+  }
+  try {
+    return fn(db);
+  } finally {
+    db.$client.close();
+  }
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/**
+ * The configuration as admins write it (YAML, snake_case). Every key has a
+ * default here and a comment in config/helpdesk.example.yaml; unknown keys are
+ * errors, so a typo never silently falls back to a default.
+ */
+
+/** A secret: the value itself, `{env: NAME}`, or `{file: PATH}` (relative paths resolve in $CREDENTIALS_DIRECTORY). */
+export const secretSchema = z.union([
+  z.string(),
+  z.strictObject({ env: z.string().min(1) }),
+  z.strictObject({ file: z.string().min(1) }),
+]);
+export type SecretRef = z.infer<typeof secretSchema>;
+
+const port = z.number().int().min(1).max(65535);
+const timeZone = z.string().refine(isTimeZone, { message: 'not an IANA time zone (e.g. Europe/Moscow)' });
+const address = z.email({ message: 'not an e-mail address' }).transform((s) => s.toLowerCase());
+
+const imapSchema = z.strictObject({
+  host: z.string().min(1),
+  port: port.default(993),
+  tls: z.boolean().default(true),
+  user: z.string().min(1),
+  password: secretSchema,
+  folder: z.string().min(1).default('INBOX'),
+  poll_seconds: z.number().positive().default(60),
+  after: z
+    .strictObject({
+      action: z.enum(['move', 'flag']).default('move'),
+      folder: z.string().min(1).default('Helpdesk/Stored'),
+      flag: z.string().min(1).default('$HelpdeskStored'),
+    })
+    .prefault({}),
+});
+
+const smtpSchema = z.strictObject({
+  host: z.string().min(1),
+  port: port.default(587),
+  secure: z.boolean().default(false),
+  require_tls: z.boolean().default(false),
+  user: z.string().optional(),
+  password: secretSchema.optional(),
+});
+
+const mailboxSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _ only'),
+  language: z.enum(['ru', 'en']).default('ru'),
+  time_zone: timeZone.default('Europe/Moscow'),
+  addresses: z.array(address).min(1),
+  from_name: z.string().default('Support'),
+  imap: imapSchema,
+  smtp: smtpSchema,
+});
+
+export const configSchema = z
+  .strictObject({
+    data_dir: z.string().min(1).default('./data'),
+    templates_dir: z.string().min(1).default('./templates'),
+    log: z
+      .strictObject({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+      })
+      .prefault({}),
+    numbering: z
+      .strictObject({
+        format: z
+          .string()
+          .default('SUP-{year}-{seq:6}')
+          .refine((f) => /\{seq(:\d+)?\}/.test(f), { message: 'must contain {seq} or {seq:N}' }),
+        yearly_reset: z.boolean().default(true),
+        time_zone: timeZone.default('Europe/Moscow'),
+      })
+      .prefault({}),
+    limits: z
+      .strictObject({
+        attachment_max_bytes: z.number().int().positive().default(25 * 1024 * 1024),
+      })
+      .prefault({}),
+    outbox: z
+      .strictObject({
+        poll_seconds: z.number().positive().default(5),
+        retry_initial_seconds: z.number().positive().default(30),
+        retry_max_seconds: z.number().positive().default(3600),
+      })
+      .prefault({}),
+    reconnect: z
+      .strictObject({
+        initial_seconds: z.number().positive().default(1),
+        max_seconds: z.number().positive().default(300),
+      })
+      .prefault({}),
+    mailboxes: z.array(mailboxSchema).min(1),
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = new Map<string, number>();
+    cfg.mailboxes.forEach((m, i) => {
+      if (seen.has(m.name)) {
+        ctx.addIssue({ code: 'custom', path: ['mailboxes', i, 'name'], message: `duplicate mailbox name "${m.name}"` });
+      }
+      seen.set(m.name, i);
+    });
+  });
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type MailboxConfig = RawConfig['mailboxes'][number];
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,103 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Clock } from './clock';
+import type { Config } from './config/load';
+import { openDb, type Db } from './db/open';
+import { Intake } from './intake/intake';
+import { MailboxWatcher } from './mailbox/watcher';
+import { smtpMailer, type Mailer } from './outbox/mailer';
+import { Templates } from './outbox/templates';
+import { OutboxWorker } from './outbox/worker';
+import { BlobStore } from './storage/blobs';
+import { createNumbering } from './ticket/numbering';
+
+export interface Services {
+  db: Db;
+  intake: Intake;
+  outbox: OutboxWorker;
+  templates: Templates;
+  mailers: Map<string, Mailer>;
+}
+
+/** The one place that builds the services from a config. */
+export function buildServices(config: Config, clock: Clock, log: Logger): Services {
+  const db = openDb(config.data_dir, { migrate: true });
+  const templates = new Templates(path.resolve(config.templates_dir));
+  const mailers = new Map(config.mailboxes.map((m) => [m.name, smtpMailer(m)] as const));
+  const outbox = new OutboxWorker({
+    db,
+    clock,
+    log: log.child({ component: 'outbox' }),
+    mailers,
+    retryInitialMs: config.outbox.retry_initial_seconds * 1000,
+    retryMaxMs: config.outbox.retry_max_seconds * 1000,
+  });
+  const intake = new Intake({
+    db,
+    clock,
+    templates,
+    log: log.child({ component: 'intake' }),
+    blobs: {
+      raw: new BlobStore(path.join(config.data_dir, 'raw')),
+      attachments: new BlobStore(path.join(config.data_dir, 'attachments')),
+    },
+    numbering: createNumbering({
+      format: config.numbering.format,
+      yearlyReset: config.numbering.yearly_reset,
+      timeZone: config.numbering.time_zone,
+    }),
+    attachmentMaxBytes: config.limits.attachment_max_bytes,
+    onQueued: () => void outbox.flush().catch((err) => log.error({ event: 'outbox.error', err }, 'outbox.error')),
+  });
+  return { db, intake, outbox, templates, mailers };
+}
+
+/**
+ * The running daemon: one watcher per mailbox and the outbox timer.
+ * stop() is the two-step shutdown: stop taking mail, then finish what is in flight.
+ */
+export class Daemon {
+  private readonly watchers: MailboxWatcher[];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly config: Config,
+    private readonly services: Services,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {
+    this.watchers = config.mailboxes.map(
+      (mailbox) =>
+        new MailboxWatcher({
+          mailbox,
+          db: services.db,
+          clock,
+          log: log.child({ mailbox: mailbox.name }),
+          process: (input) => services.intake.process(input),
+          reconnect: { initialMs: config.reconnect.initial_seconds * 1000, maxMs: config.reconnect.max_seconds * 1000 },
+        }),
+    );
+  }
+
+  start(): void {
+    this.log.info({ event: 'daemon.started', mailboxes: this.config.mailboxes.map((m) => m.name), dataDir: this.config.data_dir }, 'daemon.started');
+    for (const w of this.watchers) w.start();
+    const tick = () => void this.services.outbox.flush().catch((err) => this.log.error({ event: 'outbox.error', err }, 'outbox.error'));
+    tick();
+    this.timer = setInterval(tick, this.config.outbox.poll_seconds * 1000);
+  }
+
+  async stop(): Promise<void> {
+    this.log.info({ event: 'daemon.stopping' }, 'daemon.stopping');
+    if (this.timer) clearInterval(this.timer);
+    await Promise.all(this.watchers.map((w) => w.stop()));
+    await this.services.outbox.idle();
+    for (const m of this.services.mailers.values()) m.close();
+    this.services.db.$client.close();
+    this.log.info({ event: 'daemon.stopped' }, 'daemon.stopped');
+  }
+
+  reloadTemplates(): void {
+    this.services.templates.clear();
+  }
+}

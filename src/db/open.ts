@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema';
+import { migrationsDir } from '../paths';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export interface OpenOptions {
+  /** Apply pending migrations (the daemon and `helpdesk migrate` do; read-only commands do not). */
+  migrate?: boolean;
+  readonly?: boolean;
+}
+
+/** Opens (and creates) the SQLite database of a data directory, in WAL mode. */
+export function openDb(dataDir: string, opts: OpenOptions = {}): Db {
+  const file = path.join(dataDir, 'helpdesk.sqlite');
+  if (opts.readonly) {
+    if (!fs.existsSync(file)) throw new Error(`no database at ${file}: run "helpdesk migrate" or start the daemon first`);
+  } else {
+    fs.mkdirSync(dataDir, { recursive: true });
+  }
+  const sqlite = new Database(file, { readonly: opts.readonly ?? false });
+  if (!opts.readonly) sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = drizzle(sqlite, { schema }) as Db;
+  if (opts.migrate) migrate(db, { migrationsFolder: migrationsDir });
+  return db;
+}
+
+/** Names of migrations applied so far, oldest first. */
+export function appliedMigrations(db: Db): number {
+  const row = db.$client
+    .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type='table' AND name='__drizzle_migrations'")
+    .get() as { n: number };
+  if (row.n === 0) return 0;
+  return (db.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n;
+}

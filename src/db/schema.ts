@@ -1,0 +1,131 @@
+import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The database schema. SQL migrations in migrations/ are generated from this
+ * file with `npx drizzle-kit generate`; a test checks the two agree.
+ * Times are ISO 8601 UTC strings.
+ */
+
+/** Where intake stands in each watched IMAP folder. */
+export const mailboxState = sqliteTable('mailbox_state', {
+  mailbox: text('mailbox').primaryKey(),
+  uidValidity: integer('uid_validity').notNull(),
+  lastUid: integer('last_uid').notNull().default(0),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/** Registration-number sequences: one row per scope (a year, or "all"). */
+export const counters = sqliteTable('counters', {
+  scope: text('scope').primaryKey(),
+  value: integer('value').notNull(),
+});
+
+export const tickets = sqliteTable(
+  'tickets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    number: text('number').notNull(),
+    scope: text('scope').notNull(),
+    seq: integer('seq').notNull(),
+    mailbox: text('mailbox').notNull(),
+    status: text('status').notNull().default('new'),
+    subject: text('subject').notNull(),
+    requesterAddress: text('requester_address'),
+    requesterName: text('requester_name'),
+    language: text('language').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('tickets_number_uq').on(t.number), uniqueIndex('tickets_scope_seq_uq').on(t.scope, t.seq)],
+);
+
+/** Every message we received or sent. Inbound ones carry a dedup key (Message-ID, or content hash). */
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id').references(() => tickets.id),
+    direction: text('direction', { enum: ['in', 'out'] }).notNull(),
+    mailbox: text('mailbox').notNull(),
+    messageId: text('message_id'),
+    dedupKey: text('dedup_key'),
+    rawSha256: text('raw_sha256'),
+    rawSize: integer('raw_size'),
+    fromAddress: text('from_address'),
+    fromName: text('from_name'),
+    toJson: text('to_json').notNull().default('[]'),
+    ccJson: text('cc_json').notNull().default('[]'),
+    subject: text('subject'),
+    date: text('date'),
+    inReplyTo: text('in_reply_to'),
+    referencesJson: text('references_json').notNull().default('[]'),
+    text: text('text'),
+    automated: text('automated'),
+    verdictsJson: text('verdicts_json').notNull().default('[]'),
+    imapUid: integer('imap_uid'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('messages_dedup_uq').on(t.dedupKey),
+    index('messages_message_id_idx').on(t.messageId),
+    index('messages_ticket_idx').on(t.ticketId),
+  ],
+);
+
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    messageId: integer('message_id')
+      .notNull()
+      .references(() => messages.id),
+    filename: text('filename'),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    stored: integer('stored', { mode: 'boolean' }).notNull(),
+    skipReason: text('skip_reason'),
+  },
+  (t) => [index('attachments_message_idx').on(t.messageId)],
+);
+
+/** The audit trail of a request. */
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id').references(() => tickets.id),
+    messageId: integer('message_id').references(() => messages.id),
+    type: text('type').notNull(),
+    actor: text('actor').notNull(),
+    dataJson: text('data_json').notNull().default('{}'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('events_ticket_idx').on(t.ticketId)],
+);
+
+/** Mail to send. Written in the same transaction as what caused it; the outbox worker sends it. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id').references(() => tickets.id),
+    kind: text('kind').notNull(),
+    mailbox: text('mailbox').notNull(),
+    messageId: text('message_id').notNull(),
+    fromAddress: text('from_address').notNull(),
+    fromName: text('from_name').notNull(),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    inReplyTo: text('in_reply_to'),
+    referencesJson: text('references_json').notNull().default('[]'),
+    status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: text('created_at').notNull(),
+    sentAt: text('sent_at'),
+  },
+  (t) => [uniqueIndex('outbox_message_id_uq').on(t.messageId), index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
+);

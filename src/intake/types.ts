@@ -1,0 +1,38 @@
+import type { ResolvedMailbox } from '../config/load';
+import type { Automated } from '../mail/automated';
+import type { ParsedEmail } from '../mail/parse';
+import type { Db } from '../db/open';
+
+/** One message handed to intake: by the IMAP watcher, or by `helpdesk ingest`. */
+export interface IntakeInput {
+  raw: Buffer;
+  mailbox: ResolvedMailbox;
+  /** When the message reached us (IMAP INTERNALDATE, else the clock). The SLA clock starts here. */
+  receivedAt: Date;
+  imapUid?: number;
+  /** SMTP MAIL FROM when known ("" = null sender). */
+  envelopeSender?: string;
+}
+
+/** What a filter says about a message. The runner decides once, from all verdicts. */
+export type Verdict =
+  | { filter: string; duplicateOf: { messageId: number; ticketNumber: string | null } }
+  | { filter: string; automated: Automated }
+  | { filter: string; noReply: string };
+
+export interface FilterContext {
+  db: Db;
+  mail: ParsedEmail;
+  input: IntakeInput;
+  dedupKey: string;
+}
+
+export interface Filter {
+  name: string;
+  run(ctx: FilterContext): Verdict | null;
+}
+
+/** The closed set of outcomes of processing one message. Later issues add appended, command, rejected, quarantined. */
+export type Outcome =
+  | { outcome: 'created'; ticketNumber: string; messageId: string | null; replyQueued: boolean; replySuppressed?: string }
+  | { outcome: 'ignored'; reason: 'duplicate'; ticketNumber: string | null; messageId: string | null };

@@ -1,0 +1,43 @@
+import { header, type ParsedEmail } from './parse';
+
+export type AutomatedKind = 'auto-reply' | 'bounce' | 'list' | 'loop';
+export interface Automated {
+  kind: AutomatedKind;
+  reason: string;
+}
+
+/**
+ * Is this message written by a machine? (RFC 3834 and common practice.)
+ * Such a message is stored like any other but is never answered.
+ * `envelopeSender` is the SMTP MAIL FROM (Return-Path), "" for a null sender.
+ */
+export function classifyAutomated(mail: Pick<ParsedEmail, 'headers' | 'from'>, envelopeSender?: string): Automated | null {
+  const h = (name: string) => header(mail, name)?.trim();
+  const autoSubmitted = h('auto-submitted');
+  if (autoSubmitted && !/^no\b/i.test(autoSubmitted)) {
+    return { kind: 'auto-reply', reason: `Auto-Submitted: ${autoSubmitted}` };
+  }
+  const returnPath = envelopeSender ?? h('return-path');
+  if (returnPath !== undefined && /^<?\s*>?$/.test(returnPath)) return { kind: 'bounce', reason: 'null sender (Return-Path: <>)' };
+  const contentType = h('content-type') ?? '';
+  if (/^multipart\/report\b/i.test(contentType)) return { kind: 'bounce', reason: 'multipart/report' };
+  const from = mail.from?.address ?? '';
+  if (/^(mailer-daemon|postmaster)@/i.test(from)) return { kind: 'bounce', reason: `sender ${from}` };
+  if (h('x-failed-recipients')) return { kind: 'bounce', reason: 'X-Failed-Recipients' };
+  const precedence = h('precedence');
+  if (precedence && /^(bulk|junk|list)$/i.test(precedence)) {
+    return { kind: precedence.toLowerCase() === 'list' ? 'list' : 'auto-reply', reason: `Precedence: ${precedence}` };
+  }
+  if (h('list-id')) return { kind: 'list', reason: 'List-Id' };
+  if (h('list-unsubscribe')) return { kind: 'list', reason: 'List-Unsubscribe' };
+  const suppress = h('x-auto-response-suppress');
+  if (suppress && /\b(all|oof|autoreply)\b/i.test(suppress)) return { kind: 'auto-reply', reason: `X-Auto-Response-Suppress: ${suppress}` };
+  if (h('x-autoreply') || h('x-autorespond')) return { kind: 'auto-reply', reason: 'X-Autoreply' };
+  return null;
+}
+
+/** Addresses that announce they read nothing: noreply@, no-reply@, donotreply@ … */
+export function isNoReplyAddress(address: string): boolean {
+  const local = address.split('@')[0] ?? '';
+  return /^(no[-_.]?reply|do[-_.]?not[-_.]?reply|noreply[-_.].*|bounces?(\+.*)?)$/i.test(local);
+}

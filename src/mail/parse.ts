@@ -1,0 +1,171 @@
+import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } from 'mailparser';
+import { convert as htmlToText } from 'html-to-text';
+import { sha256 } from '../storage/blobs';
+import type { Automated } from './automated';
+
+export interface Address {
+  address: string;
+  name: string;
+}
+
+export interface ParsedAttachment {
+  filename: string | null;
+  contentType: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
+}
+
+/** One email, as the rest of the daemon sees it. Built by parseEmail from raw bytes. */
+export interface ParsedEmail {
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  from: Address | null;
+  replyTo: Address[];
+  to: Address[];
+  cc: Address[];
+  subject: string;
+  date: Date | null;
+  text: string;
+  attachments: ParsedAttachment[];
+  /** Unfolded header values by lower-case name (all occurrences, in order). */
+  headers: Map<string, string[]>;
+  /** Set when mailparser could not parse the message and only its headers were read. */
+  parseError: string | null;
+}
+
+export function header(mail: Pick<ParsedEmail, 'headers'>, name: string): string | undefined {
+  return mail.headers.get(name.toLowerCase())?.[0];
+}
+
+/** Parses raw bytes. Never throws for input that is an email at all: what cannot be decoded is left empty. */
+export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
+  let parsed: ParsedMail;
+  try {
+    parsed = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true, maxHtmlLengthToParse: 2_000_000 });
+  } catch (err) {
+    return fallback(raw, err as Error);
+  }
+  const headers = new Map<string, string[]>();
+  for (const { key, line } of parsed.headerLines ?? []) {
+    const value = unfold(line.slice(line.indexOf(':') + 1));
+    headers.set(key, [...(headers.get(key) ?? []), value]);
+  }
+  const text = parsed.text?.trim() ? parsed.text : parsed.html ? safeHtmlToText(parsed.html) : (parsed.text ?? '');
+  return {
+    messageId: normalizeId(parsed.messageId),
+    inReplyTo: normalizeId(parsed.inReplyTo),
+    references: toIdList(parsed.references),
+    from: flatten(parsed.from)[0] ?? null,
+    replyTo: flatten(parsed.replyTo),
+    to: flatten(parsed.to),
+    cc: flatten(parsed.cc),
+    subject: (parsed.subject ?? '').replace(/\s+/g, ' ').trim(),
+    date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : null,
+    text,
+    attachments: (parsed.attachments ?? []).map((a) => ({
+      filename: a.filename ?? null,
+      contentType: a.contentType || 'application/octet-stream',
+      size: a.content.length,
+      sha256: sha256(a.content),
+      content: a.content,
+    })),
+    headers,
+    parseError: null,
+  };
+}
+
+/** The JSON shape of `helpdesk parse --json`. */
+export function toJson(mail: ParsedEmail, ticketNumber: string | null, automated: Automated | null = null) {
+  return {
+    messageId: mail.messageId,
+    inReplyTo: mail.inReplyTo,
+    references: mail.references,
+    from: mail.from,
+    to: mail.to,
+    cc: mail.cc,
+    subject: mail.subject,
+    date: mail.date ? mail.date.toISOString() : null,
+    text: mail.text,
+    attachments: mail.attachments.map(({ filename, contentType, size, sha256: hash }) => ({
+      filename,
+      contentType,
+      size,
+      sha256: hash,
+    })),
+    ticketNumber,
+    automated,
+    ...(mail.parseError ? { parseError: mail.parseError } : {}),
+  };
+}
+
+function flatten(field: AddressObject | AddressObject[] | undefined): Address[] {
+  const objects = field === undefined ? [] : Array.isArray(field) ? field : [field];
+  const out: Address[] = [];
+  const walk = (list: EmailAddress[]) => {
+    for (const a of list) {
+      if (a.group) walk(a.group);
+      else if (a.address) out.push({ address: a.address.toLowerCase(), name: a.name ?? '' });
+    }
+  };
+  for (const o of objects) walk(o.value ?? []);
+  return out;
+}
+
+function normalizeId(id: string | undefined | null): string | null {
+  if (!id) return null;
+  const m = /<([^<>\s]+)>/.exec(id);
+  const bare = (m ? m[1] : id).trim();
+  return bare ? `<${bare}>` : null;
+}
+
+function toIdList(refs: string | string[] | undefined): string[] {
+  const joined = Array.isArray(refs) ? refs.join(' ') : (refs ?? '');
+  const ids = joined.match(/<[^<>\s]+>/g) ?? [];
+  return [...new Set(ids)];
+}
+
+function unfold(value: string): string {
+  return value.replace(/\r?\n[ \t]+/g, ' ').trim();
+}
+
+function safeHtmlToText(html: string): string {
+  try {
+    return htmlToText(html, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] });
+  } catch {
+    return '';
+  }
+}
+
+/** Headers only: used when mailparser gives up. The raw message is kept either way. */
+function fallback(raw: Buffer, err: Error): ParsedEmail {
+  const end = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
+  const head = raw.subarray(0, end >= 0 ? end : raw.length).toString('latin1');
+  const headers = new Map<string, string[]>();
+  for (const line of unfold(head).split(/\r?\n/)) {
+    const i = line.indexOf(':');
+    if (i > 0) {
+      const key = line.slice(0, i).trim().toLowerCase();
+      headers.set(key, [...(headers.get(key) ?? []), line.slice(i + 1).trim()]);
+    }
+  }
+  const first = (k: string) => headers.get(k)?.[0];
+  const addr = /[^\s<>"]+@[^\s<>"]+/.exec(first('from') ?? '')?.[0]?.toLowerCase();
+  const date = first('date') ? new Date(first('date')!) : null;
+  return {
+    messageId: normalizeId(first('message-id')),
+    inReplyTo: normalizeId(first('in-reply-to')),
+    references: toIdList(first('references')),
+    from: addr ? { address: addr, name: '' } : null,
+    replyTo: [],
+    to: [],
+    cc: [],
+    subject: first('subject') ?? '',
+    date: date && !Number.isNaN(date.getTime()) ? date : null,
+    text: end >= 0 ? raw.subarray(end).toString('utf8').trim() : '',
+    attachments: [],
+    headers,
+    parseError: err.message,
+  };
+}

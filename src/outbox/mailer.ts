@@ -1,0 +1,47 @@
+import nodemailer from 'nodemailer';
+import type { ResolvedMailbox } from '../config/load';
+
+/** What the outbox needs from SMTP. Tests may pass their own; the daemon passes nodemailer. */
+export interface Mailer {
+  send(mail: {
+    from: { name: string; address: string };
+    to: string;
+    subject: string;
+    text: string;
+    messageId: string;
+    inReplyTo: string | null;
+    references: string[];
+    headers: Record<string, string>;
+  }): Promise<{ response: string }>;
+  close(): void;
+}
+
+export function smtpMailer(mailbox: ResolvedMailbox): Mailer {
+  const { smtp } = mailbox;
+  const transport = nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    requireTLS: smtp.require_tls,
+    auth: smtp.user ? { user: smtp.user, pass: smtp.password?.reveal() ?? '' } : undefined,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+  });
+  return {
+    async send(m) {
+      const info = await transport.sendMail({
+        from: m.from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        messageId: m.messageId,
+        inReplyTo: m.inReplyTo ?? undefined,
+        references: m.references.length > 0 ? m.references : undefined,
+        headers: m.headers,
+      });
+      return { response: String(info.response ?? '') };
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,118 @@
+import { and, asc, eq, lte } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock';
+import type { Db } from '../db/open';
+import { outbox, tickets } from '../db/schema';
+import type { Mailer } from './mailer';
+
+export interface OutboxOptions {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  /** One mailer per mailbox name. */
+  mailers: Map<string, Mailer>;
+  retryInitialMs: number;
+  retryMaxMs: number;
+}
+
+/** Delay before attempt n+1 after n failures: initial·2^(n-1), capped. */
+export function retryDelay(failures: number, initialMs: number, maxMs: number): number {
+  return Math.min(maxMs, initialMs * 2 ** Math.max(0, failures - 1));
+}
+
+/**
+ * Sends what intake queued. A row is marked sent only after the SMTP server
+ * accepted it; a temporary failure is retried with backoff; rows survive
+ * restarts because they live in the database. A 5xx answer is permanent.
+ */
+export class OutboxWorker {
+  private running: Promise<number> | null = null;
+  private again = false;
+
+  constructor(private readonly o: OutboxOptions) {}
+
+  /** Sends every due row. Concurrent calls share one pass (and ask for another if one was running). */
+  flush(): Promise<number> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      let sent = 0;
+      try {
+        do {
+          this.again = false;
+          sent += await this.pass();
+        } while (this.again);
+      } finally {
+        this.running = null;
+      }
+      return sent;
+    })();
+    return this.running;
+  }
+
+  /** Resolves when the pass in flight (if any) is done. */
+  async idle(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
+
+  private async pass(): Promise<number> {
+    const { db, clock, log } = this.o;
+    const due = db
+      .select({ row: outbox, number: tickets.number })
+      .from(outbox)
+      .leftJoin(tickets, eq(outbox.ticketId, tickets.id))
+      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, clock.now().toISOString())))
+      .orderBy(asc(outbox.id))
+      .limit(100)
+      .all();
+    let sent = 0;
+    for (const { row, number } of due) {
+      const mailer = this.o.mailers.get(row.mailbox);
+      if (!mailer) {
+        this.fail(row, `no mailbox "${row.mailbox}" in the configuration`, false);
+        continue;
+      }
+      try {
+        const info = await mailer.send({
+          from: { name: row.fromName, address: row.fromAddress },
+          to: row.toAddress,
+          subject: row.subject,
+          text: row.text,
+          messageId: row.messageId,
+          inReplyTo: row.inReplyTo,
+          references: JSON.parse(row.referencesJson) as string[],
+          headers: {
+            'Auto-Submitted': 'auto-replied',
+            'X-Auto-Response-Suppress': 'All',
+            ...(number ? { 'X-Helpdesk-Request': number } : {}),
+          },
+        });
+        db.update(outbox)
+          .set({ status: 'sent', sentAt: clock.now().toISOString(), attempts: row.attempts + 1, lastError: null })
+          .where(eq(outbox.id, row.id))
+          .run();
+        sent++;
+        log.info({ event: 'outbox.sent', outboxId: row.id, kind: row.kind, ticket: number, to: row.toAddress, response: info.response }, 'outbox.sent');
+      } catch (err) {
+        const code = (err as { responseCode?: number }).responseCode;
+        this.fail(row, (err as Error).message, !(code && code >= 500));
+      }
+    }
+    return sent;
+  }
+
+  private fail(row: typeof outbox.$inferSelect, error: string, retry: boolean): void {
+    const { db, clock, log } = this.o;
+    const attempts = row.attempts + 1;
+    const next = new Date(clock.now().getTime() + retryDelay(attempts, this.o.retryInitialMs, this.o.retryMaxMs));
+    db.update(outbox)
+      .set({ status: retry ? 'pending' : 'failed', attempts, lastError: error, nextAttemptAt: next.toISOString() })
+      .where(eq(outbox.id, row.id))
+      .run();
+    const fields = { outboxId: row.id, kind: row.kind, to: row.toAddress, attempts, error };
+    if (retry) log.warn({ event: 'outbox.retry', ...fields, nextAttemptAt: next.toISOString() }, 'outbox.retry');
+    else log.error({ event: 'outbox.failed', ...fields }, 'outbox.failed');
+  }
+}

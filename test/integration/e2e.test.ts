@@ -1,0 +1,198 @@
+/**
+ * The whole path on real servers: customer mail submitted to Postfix, delivered
+ * by LMTP into Dovecot, registered by the daemon (a real child process), and
+ * the registration reply read back from the customer's mailbox over IMAP.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { simpleParser } from 'mailparser';
+import { startMailServers, type MailServers } from '../../src/devmail/servers';
+import { buildMail, mixedBatch } from '../support/mails';
+import { exited, imap, query, startDaemon, tmpDir, waitFor, writeConfig } from '../support/env';
+
+jest.setTimeout(180_000);
+
+const SUPPORT = { address: 'support@example.test', password: 'secret-support' };
+const CUSTOMER = { address: 'customer@customer.test', password: 'secret-customer' };
+
+let servers: MailServers;
+beforeAll(async () => {
+  servers = await startMailServers([SUPPORT, CUSTOMER]);
+});
+afterAll(async () => {
+  await servers?.stop();
+});
+
+async function inboxOf(user: typeof SUPPORT, folder = 'INBOX') {
+  const client = imap(servers, user.address, user.password);
+  await client.connect();
+  try {
+    const lock = await client.getMailboxLock(folder);
+    try {
+      const out: { uid: number; raw: Buffer }[] = [];
+      if ((client.mailbox as { exists: number }).exists === 0) return out;
+      for await (const m of client.fetch('1:*', { uid: true, source: true })) out.push({ uid: m.uid, raw: m.source! });
+      return out;
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await client.logout();
+  }
+}
+
+async function countIn(user: typeof SUPPORT, folder: string): Promise<number> {
+  const client = imap(servers, user.address, user.password);
+  await client.connect();
+  try {
+    const list = await client.list();
+    if (!list.some((f) => f.path === folder)) return 0;
+    const s = await client.status(folder, { messages: true });
+    return s ? (s.messages ?? 0) : 0;
+  } finally {
+    await client.logout();
+  }
+}
+
+async function clearMailbox(user: typeof SUPPORT, folder = 'INBOX') {
+  const client = imap(servers, user.address, user.password);
+  await client.connect();
+  try {
+    const lock = await client.getMailboxLock(folder);
+    try {
+      if ((client.mailbox as { exists: number }).exists > 0) await client.messageDelete('1:*');
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await client.logout();
+  }
+}
+
+afterEach(async () => {
+  await clearMailbox(CUSTOMER);
+  await clearMailbox(SUPPORT);
+});
+
+test('20 customer emails over SMTP give 20 consecutive requests and 20 threaded registration replies', async () => {
+  const dir = tmpDir('e2e');
+  const dataDir = path.join(dir, 'data');
+  const config = writeConfig(dir, servers, { dataDir });
+  const log = path.join(dir, 'daemon.log');
+  const daemon = startDaemon(config, log);
+  try {
+    const batch = mixedBatch(`Иван Петров <${CUSTOMER.address}>`, SUPPORT.address).map(buildMail);
+    expect(batch).toHaveLength(20);
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: servers.smtpPort, secure: false, ignoreTLS: true });
+    for (const m of batch) {
+      await smtp.sendMail({ envelope: { from: CUSTOMER.address, to: [SUPPORT.address] }, raw: m.raw });
+    }
+    smtp.close();
+
+    const replies = await waitFor('20 replies in the customer mailbox', async () => {
+      const got = await inboxOf(CUSTOMER);
+      return got.length >= 20 ? got : undefined;
+    }, 90_000, 500);
+    expect(replies).toHaveLength(20);
+
+    const tickets = query<{ number: string; subject: string; requester_address: string }>(dataDir, 'SELECT number, subject, requester_address FROM tickets ORDER BY seq');
+    expect(tickets).toHaveLength(20);
+    const year = new Date().getFullYear(); // the numbering year: these mails arrive now
+    expect(tickets.map((t) => t.number)).toEqual(Array.from({ length: 20 }, (_, i) => `SUP-${year}-${String(i + 1).padStart(6, '0')}`));
+    expect(new Set(tickets.map((t) => t.requester_address))).toEqual(new Set([CUSTOMER.address]));
+
+    const sentIds = new Set(batch.map((m) => m.messageId));
+    const byRequest = new Map<string, string>();
+    for (const r of replies) {
+      const p = await simpleParser(r.raw);
+      const number = /^\[(SUP-\d{4}-\d{6})\] /.exec(p.subject ?? '')?.[1];
+      expect(number).toBeDefined();
+      expect(p.inReplyTo && sentIds.has(p.inReplyTo)).toBe(true);
+      expect(String(p.references)).toContain(p.inReplyTo);
+      expect(p.headers.get('auto-submitted')).toBe('auto-replied');
+      expect(p.from?.value[0].address).toBe(SUPPORT.address);
+      expect(p.text).toContain(number);
+      byRequest.set(number!, p.inReplyTo!);
+    }
+    expect(byRequest.size).toBe(20); // one reply per request, each answering a different customer mail
+    expect(new Set(byRequest.values()).size).toBe(20);
+
+    // The Cyrillic bodies in legacy charsets were decoded, not mangled.
+    const texts = query<{ text: string; subject: string }>(dataDir, "SELECT text, subject FROM messages WHERE direction = 'in'");
+    expect(texts.find((t) => t.subject.includes('KOI8-R'))!.text).toContain('съешь же ещё этих мягких французских булок');
+    expect(texts.find((t) => t.subject.includes('windows-1251'))!.text).toContain('в чащах юга жил бы цитрус');
+    // Attachments stored content-addressed, with their Cyrillic names.
+    const files = query<{ filename: string; sha256: string; stored: number }>(dataDir, 'SELECT filename, sha256, stored FROM attachments');
+    expect(files.length).toBe(8);
+    expect(files.some((f) => f.filename.startsWith('скриншот-'))).toBe(true);
+    for (const f of files) expect(fs.existsSync(path.join(dataDir, 'attachments', f.sha256.slice(0, 2), f.sha256))).toBe(true);
+    // Stored messages left the inbox for the configured folder.
+    expect(await countIn(SUPPORT, 'INBOX')).toBe(0);
+    expect(await countIn(SUPPORT, 'Stored')).toBe(20);
+    await clearMailbox(SUPPORT, 'Stored');
+  } finally {
+    daemon.kill('SIGTERM');
+    const { code } = await exited(daemon);
+    expect(code).toBe(0);
+    const lines = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event?: string; msg: string });
+    expect(lines.filter((l) => l.event === 'intake.message.stored')).toHaveLength(20);
+    expect(lines.filter((l) => l.event === 'outbox.sent')).toHaveLength(20);
+    expect(lines.at(-1)!.event).toBe('daemon.stopped');
+    expect(fs.readFileSync(log, 'utf8')).not.toContain('secret-support');
+  }
+});
+
+test('SIGKILL in the middle of a batch, then a restart: exactly one request per email, none left unprocessed', async () => {
+  const dir = tmpDir('kill');
+  const dataDir = path.join(dir, 'data');
+  const config = writeConfig(dir, servers, { dataDir });
+  const N = 60;
+  // Put the batch into the support inbox first, so the daemon meets it all at once.
+  const mails = Array.from({ length: N }, (_, i) =>
+    buildMail({ from: CUSTOMER.address, to: SUPPORT.address, subject: `Request ${i + 1} of the batch`, body: `Body ${i + 1}` }),
+  );
+  const client = imap(servers, SUPPORT.address, SUPPORT.password);
+  await client.connect();
+  for (const m of mails) await client.append('INBOX', m.raw);
+  await client.logout();
+
+  const count = () => query<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM tickets')[0]?.n ?? 0;
+  const first = startDaemon(config, path.join(dir, 'daemon-1.log'));
+  const atKill = await waitFor('a few requests registered', () => (count() >= 5 ? count() : undefined), 60_000, 5);
+  first.kill('SIGKILL');
+  expect((await exited(first)).signal).toBe('SIGKILL');
+  expect(atKill).toBeLessThan(N); // it really died mid-batch
+  const afterKill = count();
+
+  const second = startDaemon(config, path.join(dir, 'daemon-2.log'));
+  try {
+    await waitFor('the inbox to be empty', async () => (await countIn(SUPPORT, 'INBOX')) === 0, 60_000, 200);
+    await waitFor('every reply sent', () => query<{ n: number }>(dataDir, "SELECT count(*) AS n FROM outbox WHERE status = 'sent'")[0]?.n === N, 60_000, 200);
+  } finally {
+    second.kill('SIGTERM');
+    expect((await exited(second)).code).toBe(0);
+  }
+  const perMail = query<{ message_id: string; n: number }>(
+    dataDir,
+    "SELECT message_id, count(DISTINCT ticket_id) AS n FROM messages WHERE direction = 'in' GROUP BY message_id",
+  );
+  expect(perMail).toHaveLength(N);
+  expect(perMail.every((r) => r.n === 1)).toBe(true);
+  expect(new Set(perMail.map((r) => r.message_id))).toEqual(new Set(mails.map((m) => m.messageId)));
+  expect(count()).toBe(N);
+  expect(afterKill).toBeGreaterThanOrEqual(atKill);
+  const seqs = query<{ seq: number }>(dataDir, 'SELECT seq FROM tickets ORDER BY seq').map((r) => r.seq);
+  expect(seqs).toEqual(Array.from({ length: N }, (_, i) => i + 1)); // no gaps, no repeats
+  expect(query<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM outbox')[0].n).toBe(N);
+  expect(await countIn(SUPPORT, 'Stored')).toBe(N);
+  // Every customer got their number; a reply sent twice across the kill carries the same Message-ID.
+  const replies = await waitFor('replies delivered', async () => {
+    const got = await inboxOf(CUSTOMER);
+    return got.length >= N ? got : undefined;
+  }, 60_000, 500);
+  const ids = new Set<string>();
+  for (const r of replies) ids.add((await simpleParser(r.raw)).messageId!);
+  expect(ids.size).toBe(N);
+  await clearMailbox(SUPPORT, 'Stored');
+});

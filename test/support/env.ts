@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { ImapFlow } from 'imapflow';
+import type { MailServers } from '../../src/devmail/servers';
+
+export const root = path.resolve(__dirname, '..', '..');
+export const cli = path.join(root, 'bin', 'helpdesk.js');
+
+export function tmpDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `helpdesk-${prefix}-`));
+}
+
+export interface ConfigOptions {
+  dataDir: string;
+  after?: 'move' | 'flag';
+  folder?: string;
+  language?: 'ru' | 'en';
+  attachmentMaxBytes?: number;
+}
+
+/** A daemon config pointing at the test mail servers. */
+export function writeConfig(dir: string, servers: MailServers, o: ConfigOptions): string {
+  const file = path.join(dir, 'helpdesk.yaml');
+  fs.writeFileSync(
+    file,
+    `data_dir: ${o.dataDir}
+templates_dir: ${path.join(root, 'templates')}
+log:
+  level: debug
+outbox:
+  poll_seconds: 1
+  retry_initial_seconds: 1
+  retry_max_seconds: 2
+reconnect:
+  initial_seconds: 0.2
+  max_seconds: 2
+limits:
+  attachment_max_bytes: ${o.attachmentMaxBytes ?? 1048576}
+mailboxes:
+  - name: support
+    language: ${o.language ?? 'ru'}
+    addresses: [support@example.test]
+    from_name: Служба поддержки
+    imap:
+      host: 127.0.0.1
+      port: ${servers.imapPort}
+      tls: false
+      user: support@example.test
+      password: { env: TEST_IMAP_PASSWORD }
+      folder: ${o.folder ?? 'INBOX'}
+      poll_seconds: 1
+      after: { action: ${o.after ?? 'move'}, folder: Stored }
+    smtp:
+      host: 127.0.0.1
+      port: ${servers.smtpPort}
+`,
+  );
+  return file;
+}
+
+export const daemonEnv = { ...process.env, TEST_IMAP_PASSWORD: 'secret-support' };
+
+/** The daemon as a real child process, its stdout (pino JSON) kept in a file. */
+export function startDaemon(config: string, logFile: string): ChildProcess {
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, [cli, 'start', '--config', config], { env: daemonEnv, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  return child;
+}
+
+export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+export function imap(servers: MailServers, user: string, password: string): ImapFlow {
+  return new ImapFlow({ host: '127.0.0.1', port: servers.imapPort, secure: false, auth: { user, pass: password }, logger: false });
+}
+
+/** Polls until check() returns a value other than undefined/false, or fails after timeoutMs. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+  const until = performance.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (performance.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Reads the daemon's database from the outside, as an admin would. */
+export function query<T>(dataDir: string, sql: string, ...params: unknown[]): T[] {
+  const file = path.join(dataDir, 'helpdesk.sqlite');
+  if (!fs.existsSync(file)) return [];
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    return db.prepare(sql).all(...params) as T[];
+  } catch (err) {
+    if (/no such table/.test(String(err))) return [];
+    throw err;
+  } finally {
+    db.close();
+  }
+}
