@@ -51,7 +51,7 @@ export function parseConfig(text: string, file: string, secretEnv: SecretEnv): C
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
-      doc.errors.map((e) => ({ path: '', line: e.linePos?.[0]?.line ?? null, message: `YAML: ${e.message.split('\n')[0]}` })),
+      doc.errors.map((e) => ({ path: '', line: lineCounter.linePos(e.pos[0]).line, message: `YAML: ${e.message.split('\n')[0]}` })),
     );
   }
   const lineOf = (p: PropertyKey[]) => lineOfPath(doc, lineCounter, p);

@@ -11,7 +11,7 @@ export interface Automated {
  * Such a message is stored like any other but is never answered.
  * `envelopeSender` is the SMTP MAIL FROM (Return-Path), "" for a null sender.
  */
-export function classifyAutomated(mail: Pick<ParsedEmail, 'headers' | 'from'>, envelopeSender?: string): Automated | null {
+export function classifyAutomated(mail: Pick<ParsedEmail, 'headers' | 'from' | 'subject'>, envelopeSender?: string): Automated | null {
   const h = (name: string) => header(mail, name)?.trim();
   const autoSubmitted = h('auto-submitted');
   if (autoSubmitted && !/^no\b/i.test(autoSubmitted)) {
@@ -33,8 +33,15 @@ export function classifyAutomated(mail: Pick<ParsedEmail, 'headers' | 'from'>, e
   const suppress = h('x-auto-response-suppress');
   if (suppress && /\b(all|oof|autoreply)\b/i.test(suppress)) return { kind: 'auto-reply', reason: `X-Auto-Response-Suppress: ${suppress}` };
   if (h('x-autoreply') || h('x-autorespond')) return { kind: 'auto-reply', reason: 'X-Autoreply' };
+  if (/^vacation$/i.test(h('x-apple-action') ?? '')) return { kind: 'auto-reply', reason: 'X-Apple-Action: VACATION' };
+  const subject = mail.subject;
+  if (AUTO_SUBJECT.test(subject)) return { kind: 'auto-reply', reason: `subject "${subject.slice(0, 40)}"` };
   return null;
 }
+
+/** Subject prefixes that vacation responders write, in English and Russian. */
+const AUTO_SUBJECT =
+  /^(auto(matic)?[ -]?(reply|response)|autoreply|out of (the )?office( reply| autoreply)?|автоответ|автоматический ответ|вне офиса)\s*:/i;
 
 /** Addresses that announce they read nothing: noreply@, no-reply@, donotreply@ … */
 export function isNoReplyAddress(address: string): boolean {

@@ -39,8 +39,13 @@ export function header(mail: Pick<ParsedEmail, 'headers'>, name: string): string
   return mail.headers.get(name.toLowerCase())?.[0];
 }
 
-/** Parses raw bytes. Never throws for input that is an email at all: what cannot be decoded is left empty. */
-export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
+/**
+ * Parses raw bytes. Never throws for input that is an email at all: what
+ * cannot be decoded is left empty. The text of forwarded messages
+ * (message/rfc822 parts) is appended to the text, as the customer meant it
+ * to be read; the parts are kept as attachments too.
+ */
+export async function parseEmail(raw: Buffer, depth = 0): Promise<ParsedEmail> {
   let parsed: ParsedMail;
   try {
     parsed = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true, maxHtmlLengthToParse: 2_000_000 });
@@ -52,7 +57,14 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     const value = unfold(line.slice(line.indexOf(':') + 1));
     headers.set(key, [...(headers.get(key) ?? []), value]);
   }
-  const text = parsed.text?.trim() ? parsed.text : parsed.html ? safeHtmlToText(parsed.html) : (parsed.text ?? '');
+  let text = parsed.text?.trim() ? parsed.text : parsed.html ? safeHtmlToText(parsed.html) : (parsed.text ?? '');
+  if (depth < 3) {
+    for (const a of parsed.attachments ?? []) {
+      if (a.contentType !== 'message/rfc822') continue;
+      const inner = (await parseEmail(a.content, depth + 1)).text.trim();
+      if (inner) text = text.trim() ? `${text.trimEnd()}\n\n${inner}` : inner;
+    }
+  }
   return {
     messageId: normalizeId(parsed.messageId),
     inReplyTo: normalizeId(parsed.inReplyTo),

@@ -106,3 +106,6 @@ export function query<T>(dataDir: string, sql: string, ...params: unknown[]): T[
     db.close();
   }
 }
+
+/** The shared third-party mail corpus, beside the project (CI has it; a bare clone does not). */
+export const corpusDir = path.resolve(root, '..', 'shared', 'corpus');

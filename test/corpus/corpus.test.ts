@@ -1,0 +1,86 @@
+/**
+ * The extended test: every mail of the shared third-party corpus
+ * (../shared/corpus, present in CI; see its README for sources and licenses)
+ * goes through `helpdesk parse --json` and through the intake pipeline.
+ * jest.config.js leaves this file out when the corpus is not there.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { main } from '../../src/cli';
+import { corpusDir } from '../support/env';
+import { intakeHarness, mailbox } from '../support/services';
+
+const rows = fs
+  .readFileSync(path.join(corpusDir, 'MANIFEST.tsv'), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((l) => l.split('\t'))
+  .filter((c) => c[1] === 'mail')
+  .map((c) => c[0]);
+
+test('the corpus has its 153 mails', () => {
+  expect(rows.length).toBe(153);
+});
+
+async function parseJson(file: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['node', 'helpdesk', 'parse', file, '--json'], {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    env: {},
+    stdin: async () => Buffer.alloc(0),
+  });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+const address = { address: expect.any(String), name: expect.any(String) };
+
+test.each(rows)('helpdesk parse %s --json', async (rel) => {
+  const r = await parseJson(path.join(corpusDir, rel));
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+  const j = JSON.parse(r.out);
+  expect(j).toEqual(
+    expect.objectContaining({
+      references: expect.any(Array),
+      to: expect.any(Array),
+      cc: expect.any(Array),
+      subject: expect.any(String),
+      text: expect.any(String),
+      attachments: expect.any(Array),
+    }),
+  );
+  for (const k of ['messageId', 'inReplyTo', 'ticketNumber', 'date']) expect(j[k] === null || typeof j[k] === 'string').toBe(true);
+  if (j.date) expect(new Date(j.date).toISOString()).toBe(j.date);
+  if (j.from) expect(j.from).toEqual(address);
+  for (const a of [...j.to, ...j.cc]) expect(a).toEqual(address);
+  for (const a of j.attachments) {
+    expect(a).toEqual({ filename: a.filename === null ? null : expect.any(String), contentType: expect.any(String), size: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  }
+});
+
+describe('the whole corpus through intake', () => {
+  const h = intakeHarness({ attachmentMaxBytes: 100_000 });
+  afterAll(() => h.close());
+  const outcomes = new Map<string, { outcome: string; replyQueued?: boolean }>();
+
+  test('every mail is registered or recognised as a duplicate; none is lost', async () => {
+    for (const rel of rows) {
+      outcomes.set(rel, await h.intake.process({ raw: fs.readFileSync(path.join(corpusDir, rel)), mailbox: mailbox(), receivedAt: h.clock.now() }));
+    }
+    const created = [...outcomes.values()].filter((o) => o.outcome === 'created').length;
+    const dupes = [...outcomes.values()].filter((o) => o.outcome === 'ignored').length;
+    expect(created + dupes).toBe(rows.length);
+    expect(h.all<{ n: number }>("SELECT count(*) AS n FROM messages WHERE direction = 'in'")[0].n).toBe(created);
+    expect(h.all<{ n: number }>('SELECT count(DISTINCT raw_sha256) AS n FROM messages')[0].n).toBe(created);
+  });
+
+  test('no registration reply to bounces and auto-replies (RFC 3834)', () => {
+    const machines = rows.filter((r) => r.startsWith('sisimai-bounces/bsd/') || r.startsWith('autoreplies-bounceparser/'));
+    expect(machines.length).toBeGreaterThan(20);
+    const answered = machines.filter((r) => outcomes.get(r)?.replyQueued);
+    expect(answered).toEqual([]);
+  });
+});

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import pino from 'pino';
+import { FakeClock } from '../../src/clock';
+import type { ResolvedMailbox } from '../../src/config/load';
+import { Secret } from '../../src/config/secret';
+import { openDb } from '../../src/db/open';
+import { Intake } from '../../src/intake/intake';
+import { Templates } from '../../src/outbox/templates';
+import { BlobStore } from '../../src/storage/blobs';
+import { createNumbering } from '../../src/ticket/numbering';
+import { root, tmpDir } from './env';
+
+export const silent = pino({ level: 'silent' });
+
+export function mailbox(over: Partial<ResolvedMailbox> = {}): ResolvedMailbox {
+  return {
+    name: 'support',
+    language: 'ru',
+    time_zone: 'Europe/Moscow',
+    addresses: ['support@example.test'],
+    from_name: 'Служба поддержки',
+    imap: { host: 'h', port: 993, tls: true, user: 'u', password: new Secret('p'), folder: 'INBOX', poll_seconds: 60, after: { action: 'move', folder: 'Stored', flag: '$HelpdeskStored' } },
+    smtp: { host: 'h', port: 587, secure: false, require_tls: false },
+    ...over,
+  };
+}
+
+/** Intake on a fresh database in a temp dir, with a fake clock: no network. */
+export function intakeHarness(opts: { attachmentMaxBytes?: number; templatesDir?: string; start?: string } = {}) {
+  const dataDir = tmpDir('unit');
+  const db = openDb(dataDir, { migrate: true });
+  const clock = new FakeClock(opts.start ?? '2026-11-20T09:30:00Z');
+  const templates = new Templates(opts.templatesDir ?? path.join(root, 'templates'));
+  let queued = 0;
+  const intake = new Intake({
+    db,
+    clock,
+    templates,
+    log: silent,
+    blobs: { raw: new BlobStore(path.join(dataDir, 'raw')), attachments: new BlobStore(path.join(dataDir, 'attachments')) },
+    numbering: createNumbering({ format: 'SUP-{year}-{seq:6}', yearlyReset: true, timeZone: 'Europe/Moscow' }),
+    attachmentMaxBytes: opts.attachmentMaxBytes ?? 1024,
+    onQueued: () => queued++,
+  });
+  const all = <T>(sql: string, ...p: unknown[]) => db.$client.prepare(sql).all(...p) as T[];
+  return { dataDir, db, clock, intake, all, queuedCalls: () => queued, close: () => db.$client.close() };
+}

@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { z } from 'zod';
+import { ConfigError, findConfigFile, parseConfig, type ConfigProblem } from '../../../src/config/load';
+import { configSchema } from '../../../src/config/schema';
+
+const examplePath = path.join(__dirname, '..', '..', '..', 'config', 'helpdesk.example.yaml');
+const example = fs.readFileSync(examplePath, 'utf8');
+const secrets = { env: { HELPDESK_IMAP_PASSWORD: 'imap-pw' } as NodeJS.ProcessEnv, readFile: () => 'smtp-pw\n' };
+
+function problems(text: string, env = secrets): ConfigProblem[] {
+  try {
+    parseConfig(text, 'test.yaml', env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+test('the example config is valid and resolves its secrets', () => {
+  const cfg = parseConfig(example, examplePath, secrets);
+  expect(cfg.mailboxes[0].imap.password.reveal()).toBe('imap-pw');
+  expect(cfg.mailboxes[0].smtp.password?.reveal()).toBe('smtp-pw');
+  expect(cfg.numbering.format).toBe('SUP-{year}-{seq:6}');
+});
+
+test('the example documents every key of the schema', () => {
+  const documented = new Set<string>();
+  const walk = (node: Node | null, prefix: string) => {
+    if (isMap(node)) for (const p of node.items) {
+      const key = `${prefix}${String((p.key as { value: unknown }).value)}`;
+      documented.add(key);
+      walk(p.value as Node, `${key}.`);
+    }
+    if (isSeq(node)) for (const item of node.items) walk(item as Node, prefix);
+  };
+  walk(parseDocument(example).contents as Node, '');
+  const keys: string[] = [];
+  const collect = (schema: z.ZodType, prefix: string) => {
+    let s: z.ZodType = schema;
+    for (;;) {
+      const def = (s as unknown as { def: { type: string; innerType?: z.ZodType; element?: z.ZodType; in?: z.ZodType } }).def;
+      if (def.innerType) s = def.innerType;
+      else if (def.type === 'array') s = def.element!;
+      else if (def.type === 'pipe') s = def.in!;
+      else break;
+    }
+    if (s instanceof z.ZodObject) for (const [k, v] of Object.entries(s.shape)) {
+      keys.push(`${prefix}${k}`);
+      collect(v as z.ZodType, `${prefix}${k}.`);
+    }
+  };
+  collect(configSchema, '');
+  expect(keys.length).toBeGreaterThan(30);
+  expect(keys.filter((k) => !documented.has(k))).toEqual([]);
+});
+
+test('a broken file: every problem is named with its key path and line', () => {
+  const broken = example
+    .replace('      port: 993                     # default: 993', '      port: "imap"')
+    .replace('    language: ru', '    language: de')
+    .replace('  level: info', '  level: info\n  colour: red');
+  const found = problems(broken);
+  const line = (needle: string) => broken.split('\n').findIndex((l) => l.includes(needle)) + 1;
+  expect(found).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ path: 'mailboxes[0].imap.port', line: line('port: "imap"') }),
+      expect.objectContaining({ path: 'mailboxes[0].language', line: line('language: de') }),
+      expect.objectContaining({ path: 'log.colour', line: line('colour: red'), message: 'unknown key colour' }),
+    ]),
+  );
+  expect(found).toHaveLength(3);
+});
+
+test('a missing required key is named at its parent', () => {
+  const text = 'mailboxes:\n  - name: support\n    addresses: [a@b.test]\n    imap:\n      host: h\n      password: x\n    smtp:\n      host: h\n';
+  expect(problems(text)).toEqual([{ path: 'mailboxes[0].imap.user', line: 5, message: 'is required' }]);
+});
+
+test('YAML syntax errors carry their line', () => {
+  const found = problems('data_dir: ./data\nmailboxes:\n  - name: [unclosed\n');
+  expect(found[0].line).toBeGreaterThanOrEqual(3);
+  expect(found[0].message).toMatch(/^YAML:/);
+});
+
+test('bad values: time zone, address, numbering format, duplicate mailbox names', () => {
+  const text = `numbering:\n  format: SUP-{year}\nmailboxes:\n${[1, 2]
+    .map(() => '  - name: support\n    time_zone: Mars/Olympus\n    addresses: [not-an-address]\n    imap: {host: h, user: u, password: p}\n    smtp: {host: h}\n')
+    .join('')}`;
+  const paths = problems(text).map((p) => `${p.path}@${p.line}`);
+  expect(paths).toEqual(
+    expect.arrayContaining(['numbering.format@2', 'mailboxes[0].time_zone@5', 'mailboxes[0].addresses[0]@6']),
+  );
+  const dup = text.replace(/Mars\/Olympus/g, 'UTC').replace(/not-an-address/g, 'a@b.test').replace('SUP-{year}', 'SUP-{seq}');
+  expect(problems(dup)).toEqual([{ path: 'mailboxes[1].name', line: 9, message: 'duplicate mailbox name "support"' }]);
+});
+
+test('a secret that cannot be resolved is a problem of its key', () => {
+  const found = problems(example, { env: {}, readFile: () => 'x' });
+  expect(found).toEqual([
+    { path: 'mailboxes[0].imap.password', line: expect.any(Number), message: 'environment variable HELPDESK_IMAP_PASSWORD is not set' },
+  ]);
+  const noFile = problems(example, {
+    env: { HELPDESK_IMAP_PASSWORD: 'x', CREDENTIALS_DIRECTORY: '/run/credentials/helpdesk.service' },
+    readFile: (f) => {
+      throw Object.assign(new Error(f), { code: 'ENOENT' });
+    },
+  });
+  expect(noFile[0].message).toBe('cannot read secret file /run/credentials/helpdesk.service/smtp-password: ENOENT');
+});
+
+test('secrets never show when the config is printed or logged', () => {
+  const cfg = parseConfig(example, examplePath, secrets);
+  const printed = JSON.stringify(cfg);
+  expect(printed).not.toContain('imap-pw');
+  expect(printed).not.toContain('smtp-pw');
+  expect(printed).toContain('"password":"***"');
+  expect(require('node:util').inspect(cfg, { depth: 10 })).not.toContain('imap-pw');
+});
+
+test('the config file is found by --config, then $HELPDESK_CONFIG, then config/helpdesk.yaml', () => {
+  expect(findConfigFile('/etc/a.yaml', { HELPDESK_CONFIG: '/etc/b.yaml' }, '/srv')).toBe('/etc/a.yaml');
+  expect(findConfigFile(undefined, { HELPDESK_CONFIG: '/etc/b.yaml' }, '/srv')).toBe('/etc/b.yaml');
+  expect(findConfigFile(undefined, {}, '/srv')).toBe('/srv/config/helpdesk.yaml');
+});

@@ -1,0 +1,80 @@
+import type { Mailer } from '../../../src/outbox/mailer';
+import { OutboxWorker, retryDelay } from '../../../src/outbox/worker';
+import { buildMail } from '../../support/mails';
+import { intakeHarness, mailbox, silent } from '../../support/services';
+
+type Sent = Parameters<Mailer['send']>[0];
+
+function fakeMailer(behaviour: () => Error | null) {
+  const sent: Sent[] = [];
+  const mailer: Mailer = {
+    send: async (m) => {
+      const err = behaviour();
+      if (err) throw err;
+      sent.push(m);
+      return { response: '250 OK' };
+    },
+    close: () => undefined,
+  };
+  return { mailer, sent };
+}
+
+async function withQueuedReply() {
+  const h = intakeHarness();
+  const m = buildMail({ from: 'ivan@customer.test', to: 'support@example.test', subject: 'help', body: 'x' });
+  await h.intake.process({ raw: m.raw, mailbox: mailbox(), receivedAt: h.clock.now() });
+  const row = () => h.all<{ status: string; attempts: number; next_attempt_at: string; last_error: string | null; sent_at: string | null }>('SELECT * FROM outbox')[0];
+  return { h, m, row };
+}
+
+test('retryDelay doubles from the initial delay up to the cap', () => {
+  expect([1, 2, 3, 4, 5, 10].map((n) => retryDelay(n, 30_000, 300_000))).toEqual([30_000, 60_000, 120_000, 240_000, 300_000, 300_000]);
+});
+
+test('a queued reply is sent once, threaded and marked as automatic', async () => {
+  const { h, m, row } = await withQueuedReply();
+  const { mailer, sent } = fakeMailer(() => null);
+  const w = new OutboxWorker({ db: h.db, clock: h.clock, log: silent, mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 8000 });
+  expect(await w.flush()).toBe(1);
+  expect(await w.flush()).toBe(0);
+  expect(sent).toHaveLength(1);
+  expect(sent[0]).toMatchObject({ to: 'ivan@customer.test', inReplyTo: m.messageId, references: [m.messageId], subject: '[SUP-2026-000001] help' });
+  expect(sent[0].headers).toMatchObject({ 'Auto-Submitted': 'auto-replied', 'X-Helpdesk-Request': 'SUP-2026-000001' });
+  expect(row()).toMatchObject({ status: 'sent', attempts: 1, sent_at: h.clock.now().toISOString() });
+  h.close();
+});
+
+test('while SMTP is down the row waits with a growing delay, then goes out', async () => {
+  const { h, row } = await withQueuedReply();
+  let down = true;
+  const { mailer, sent } = fakeMailer(() => (down ? Object.assign(new Error('connect ECONNREFUSED'), { code: 'ESOCKET' }) : null));
+  const w = new OutboxWorker({ db: h.db, clock: h.clock, log: silent, mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 8000 });
+  const t0 = h.clock.now().getTime();
+  expect(await w.flush()).toBe(0);
+  expect(row()).toMatchObject({ status: 'pending', attempts: 1, last_error: 'connect ECONNREFUSED' });
+  expect(new Date(row().next_attempt_at).getTime() - t0).toBe(1000);
+  expect(await w.flush()).toBe(0); // not due yet: no attempt
+  expect(row().attempts).toBe(1);
+  h.clock.advance(1000);
+  await w.flush();
+  expect(row()).toMatchObject({ status: 'pending', attempts: 2 });
+  expect(new Date(row().next_attempt_at).getTime() - h.clock.now().getTime()).toBe(2000);
+  down = false;
+  h.clock.advance(2000);
+  expect(await w.flush()).toBe(1);
+  expect(row()).toMatchObject({ status: 'sent', attempts: 3, last_error: null });
+  expect(sent).toHaveLength(1);
+  h.close();
+});
+
+test('a permanent (5xx) refusal is not retried', async () => {
+  const { h, row } = await withQueuedReply();
+  const { mailer } = fakeMailer(() => Object.assign(new Error('550 no such user'), { responseCode: 550 }));
+  const w = new OutboxWorker({ db: h.db, clock: h.clock, log: silent, mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 8000 });
+  await w.flush();
+  expect(row()).toMatchObject({ status: 'failed', attempts: 1, last_error: '550 no such user' });
+  h.clock.advance(60_000);
+  await w.flush();
+  expect(row().attempts).toBe(1);
+  h.close();
+});
