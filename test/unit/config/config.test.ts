@@ -4,12 +4,13 @@ import { parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, findConfigFile, parseConfig, type ConfigProblem } from '../../../src/config/load';
 import { configSchema } from '../../../src/config/schema';
+import type { SecretEnv } from '../../../src/config/secret';
 
 const examplePath = path.join(__dirname, '..', '..', '..', 'config', 'helpdesk.example.yaml');
 const example = fs.readFileSync(examplePath, 'utf8');
 const secrets = { env: { HELPDESK_IMAP_PASSWORD: 'imap-pw' } as NodeJS.ProcessEnv, readFile: () => 'smtp-pw\n' };
 
-function problems(text: string, env = secrets): ConfigProblem[] {
+function problems(text: string, env: SecretEnv = secrets): ConfigProblem[] {
   try {
     parseConfig(text, 'test.yaml', env);
   } catch (err) {
