@@ -41,11 +41,20 @@ export interface MailServers {
   stop(): Promise<void>;
   stopPostfix(): Promise<void>;
   startPostfix(): Promise<void>;
+  stopDovecot(): Promise<void>;
+  startDovecot(): Promise<void>;
   /** Dovecot and Postfix logs, for a failing test's message. */
   logs(): string;
 }
 
-export async function startMailServers(users: MailUser[], opts: { domains?: string[] } = {}): Promise<MailServers> {
+export interface MailServerOptions {
+  /** Domains Postfix accepts mail for (default: the users' domains). */
+  domains?: string[];
+  /** Dovecot announces no IDLE capability (to exercise polling). */
+  noIdle?: boolean;
+}
+
+export async function startMailServers(users: MailUser[], opts: MailServerOptions = {}): Promise<MailServers> {
   for (const bin of ['/usr/sbin/dovecot', '/usr/sbin/postfix', '/usr/sbin/postconf']) {
     if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: run scripts/ensure-mail-servers.sh (apt-get install dovecot-imapd dovecot-lmtpd postfix)`);
   }
@@ -56,7 +65,18 @@ export async function startMailServers(users: MailUser[], opts: { domains?: stri
 
   const postfixDir = path.join(dir, 'postfix');
   await configurePostfix(postfixDir, dir, smtpPort, lmtpPort, domains);
-  await startDovecot(dir, users, imapPort, lmtpPort);
+  writeDovecotConfig(dir, users, imapPort, lmtpPort, opts.noIdle ?? false);
+  const dovecotConf = path.join(dir, 'dovecot.conf');
+  const startDovecot = async () => {
+    await startDaemon('/usr/sbin/dovecot', ['-c', dovecotConf]);
+    await waitForPort(imapPort);
+    await waitForPort(lmtpPort);
+  };
+  const stopDovecot = async () => {
+    await run('/usr/bin/doveadm', ['-c', dovecotConf, 'stop']).catch(() => undefined);
+    await waitForPortClosed(imapPort);
+  };
+  await startDovecot();
   const servers: MailServers = {
     dir,
     smtpPort,
@@ -71,10 +91,11 @@ export async function startMailServers(users: MailUser[], opts: { domains?: stri
       await run('/usr/sbin/postfix', ['-c', postfixDir, 'stop']).catch(() => undefined);
       await waitForPortClosed(smtpPort);
     },
+    startDovecot,
+    stopDovecot,
     stop: async () => {
       await servers.stopPostfix();
-      await run('/usr/bin/doveadm', ['-c', path.join(dir, 'dovecot.conf'), 'stop']).catch(() => undefined);
-      await waitForPortClosed(imapPort);
+      await stopDovecot();
       fs.rmSync(dir, { recursive: true, force: true });
     },
     logs: () =>
@@ -93,7 +114,7 @@ export async function startMailServers(users: MailUser[], opts: { domains?: stri
   return servers;
 }
 
-async function startDovecot(dir: string, users: MailUser[], imapPort: number, lmtpPort: number): Promise<void> {
+function writeDovecotConfig(dir: string, users: MailUser[], imapPort: number, lmtpPort: number, noIdle: boolean): void {
   const mail = execFileSync('id', ['-u', 'mail']).toString().trim();
   const mailGid = execFileSync('id', ['-g', 'mail']).toString().trim();
   const home = path.join(dir, 'mail');
@@ -134,6 +155,7 @@ protocol lmtp {
 }
 lmtp_save_to_detail_mailbox = no
 recipient_delimiter = +
+${noIdle ? 'imap_capability = IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE SORT SEARCHRES WITHIN NAMESPACE UIDPLUS CHILDREN MOVE SPECIAL-USE' : ''}
 service imap-login {
   inet_listener imap {
     address = 127.0.0.1
@@ -165,9 +187,6 @@ service stats {
 `;
   fs.writeFileSync(path.join(dir, 'dovecot.conf'), conf);
   for (const d of ['run', 'state']) fs.mkdirSync(path.join(dir, d), { mode: 0o755 });
-  await startDaemon('/usr/sbin/dovecot', ['-c', path.join(dir, 'dovecot.conf')]);
-  await waitForPort(imapPort);
-  await waitForPort(lmtpPort);
 }
 
 async function configurePostfix(conf: string, dir: string, smtpPort: number, lmtpPort: number, domains: string[]): Promise<void> {

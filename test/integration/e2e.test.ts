@@ -9,7 +9,8 @@ import nodemailer from 'nodemailer';
 import { simpleParser } from 'mailparser';
 import { startMailServers, type MailServers } from '../../src/devmail/servers';
 import { buildMail, mixedBatch } from '../support/mails';
-import { exited, imap, query, startDaemon, tmpDir, waitFor, writeConfig } from '../support/env';
+import { exited, query, startDaemon, tmpDir, waitFor, writeConfig } from '../support/env';
+import { append, clearFolder, countIn, messagesIn } from '../support/imap';
 
 jest.setTimeout(180_000);
 
@@ -24,55 +25,10 @@ afterAll(async () => {
   await servers?.stop();
 });
 
-async function inboxOf(user: typeof SUPPORT, folder = 'INBOX') {
-  const client = imap(servers, user.address, user.password);
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock(folder);
-    try {
-      const out: { uid: number; raw: Buffer }[] = [];
-      if ((client.mailbox as { exists: number }).exists === 0) return out;
-      for await (const m of client.fetch('1:*', { uid: true, source: true })) out.push({ uid: m.uid, raw: m.source! });
-      return out;
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout();
-  }
-}
-
-async function countIn(user: typeof SUPPORT, folder: string): Promise<number> {
-  const client = imap(servers, user.address, user.password);
-  await client.connect();
-  try {
-    const list = await client.list();
-    if (!list.some((f) => f.path === folder)) return 0;
-    const s = await client.status(folder, { messages: true });
-    return s ? (s.messages ?? 0) : 0;
-  } finally {
-    await client.logout();
-  }
-}
-
-async function clearMailbox(user: typeof SUPPORT, folder = 'INBOX') {
-  const client = imap(servers, user.address, user.password);
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock(folder);
-    try {
-      if ((client.mailbox as { exists: number }).exists > 0) await client.messageDelete('1:*');
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout();
-  }
-}
-
 afterEach(async () => {
-  await clearMailbox(CUSTOMER);
-  await clearMailbox(SUPPORT);
+  await clearFolder(servers, CUSTOMER);
+  await clearFolder(servers, SUPPORT);
+  await clearFolder(servers, SUPPORT, 'Stored');
 });
 
 test('20 customer emails over SMTP give 20 consecutive requests and 20 threaded registration replies', async () => {
@@ -91,7 +47,7 @@ test('20 customer emails over SMTP give 20 consecutive requests and 20 threaded 
     smtp.close();
 
     const replies = await waitFor('20 replies in the customer mailbox', async () => {
-      const got = await inboxOf(CUSTOMER);
+      const got = await messagesIn(servers, CUSTOMER);
       return got.length >= 20 ? got : undefined;
     }, 90_000, 500);
     expect(replies).toHaveLength(20);
@@ -128,9 +84,8 @@ test('20 customer emails over SMTP give 20 consecutive requests and 20 threaded 
     expect(files.some((f) => f.filename.startsWith('скриншот-'))).toBe(true);
     for (const f of files) expect(fs.existsSync(path.join(dataDir, 'attachments', f.sha256.slice(0, 2), f.sha256))).toBe(true);
     // Stored messages left the inbox for the configured folder.
-    expect(await countIn(SUPPORT, 'INBOX')).toBe(0);
-    expect(await countIn(SUPPORT, 'Stored')).toBe(20);
-    await clearMailbox(SUPPORT, 'Stored');
+    expect(await countIn(servers, SUPPORT, 'INBOX')).toBe(0);
+    expect(await countIn(servers, SUPPORT, 'Stored')).toBe(20);
   } finally {
     daemon.kill('SIGTERM');
     const { code } = await exited(daemon);
@@ -152,10 +107,7 @@ test('SIGKILL in the middle of a batch, then a restart: exactly one request per 
   const mails = Array.from({ length: N }, (_, i) =>
     buildMail({ from: CUSTOMER.address, to: SUPPORT.address, subject: `Request ${i + 1} of the batch`, body: `Body ${i + 1}` }),
   );
-  const client = imap(servers, SUPPORT.address, SUPPORT.password);
-  await client.connect();
-  for (const m of mails) await client.append('INBOX', m.raw);
-  await client.logout();
+  await append(servers, SUPPORT, 'INBOX', mails.map((m) => m.raw));
 
   const count = () => query<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM tickets')[0]?.n ?? 0;
   const first = startDaemon(config, path.join(dir, 'daemon-1.log'));
@@ -167,7 +119,7 @@ test('SIGKILL in the middle of a batch, then a restart: exactly one request per 
 
   const second = startDaemon(config, path.join(dir, 'daemon-2.log'));
   try {
-    await waitFor('the inbox to be empty', async () => (await countIn(SUPPORT, 'INBOX')) === 0, 60_000, 200);
+    await waitFor('the inbox to be empty', async () => (await countIn(servers, SUPPORT, 'INBOX')) === 0, 60_000, 200);
     await waitFor('every reply sent', () => query<{ n: number }>(dataDir, "SELECT count(*) AS n FROM outbox WHERE status = 'sent'")[0]?.n === N, 60_000, 200);
   } finally {
     second.kill('SIGTERM');
@@ -185,14 +137,13 @@ test('SIGKILL in the middle of a batch, then a restart: exactly one request per 
   const seqs = query<{ seq: number }>(dataDir, 'SELECT seq FROM tickets ORDER BY seq').map((r) => r.seq);
   expect(seqs).toEqual(Array.from({ length: N }, (_, i) => i + 1)); // no gaps, no repeats
   expect(query<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM outbox')[0].n).toBe(N);
-  expect(await countIn(SUPPORT, 'Stored')).toBe(N);
+  expect(await countIn(servers, SUPPORT, 'Stored')).toBe(N);
   // Every customer got their number; a reply sent twice across the kill carries the same Message-ID.
   const replies = await waitFor('replies delivered', async () => {
-    const got = await inboxOf(CUSTOMER);
+    const got = await messagesIn(servers, CUSTOMER);
     return got.length >= N ? got : undefined;
   }, 60_000, 500);
   const ids = new Set<string>();
   for (const r of replies) ids.add((await simpleParser(r.raw)).messageId!);
   expect(ids.size).toBe(N);
-  await clearMailbox(SUPPORT, 'Stored');
 });

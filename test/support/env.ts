@@ -109,3 +109,13 @@ export function query<T>(dataDir: string, sql: string, ...params: unknown[]): T[
 
 /** The shared third-party mail corpus, beside the project (CI has it; a bare clone does not). */
 export const corpusDir = path.resolve(root, '..', 'shared', 'corpus');
+
+/** The pino records a daemon wrote so far. */
+export function logEvents(logFile: string): { event?: string; [k: string]: unknown }[] {
+  if (!fs.existsSync(logFile)) return [];
+  return fs
+    .readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+}
