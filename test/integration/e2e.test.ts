@@ -1,5 +1,5 @@
 /**
- * The whole path on real servers: customer mail submitted to Postfix, delivered
+ * The whole path on real mx.servers: customer mail submitted to Postfix, delivered
  * by LMTP into Dovecot, registered by the daemon (a real child process), and
  * the registration reply read back from the customer's mailbox over IMAP.
  */
@@ -7,47 +7,39 @@ import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { simpleParser } from 'mailparser';
-import { startMailServers, type MailServers } from '../../src/devmail/servers';
+import { CUSTOMER, SUPPORT, useMailServers } from '../support/servers';
 import { buildMail, mixedBatch } from '../support/mails';
 import { exited, query, startDaemon, tmpDir, waitFor, writeConfig } from '../support/env';
 import { append, clearFolder, countIn, messagesIn } from '../support/imap';
 
 jest.setTimeout(180_000);
 
-const SUPPORT = { address: 'support@example.test', password: 'secret-support' };
-const CUSTOMER = { address: 'customer@customer.test', password: 'secret-customer' };
 
-let servers: MailServers;
-beforeAll(async () => {
-  servers = await startMailServers([SUPPORT, CUSTOMER]);
-});
-afterAll(async () => {
-  await servers?.stop();
-});
+const mx = useMailServers();
 
 afterEach(async () => {
-  await clearFolder(servers, CUSTOMER);
-  await clearFolder(servers, SUPPORT);
-  await clearFolder(servers, SUPPORT, 'Stored');
+  await clearFolder(mx.servers, CUSTOMER);
+  await clearFolder(mx.servers, SUPPORT);
+  await clearFolder(mx.servers, SUPPORT, 'Stored');
 });
 
 test('20 customer emails over SMTP give 20 consecutive requests and 20 threaded registration replies', async () => {
   const dir = tmpDir('e2e');
   const dataDir = path.join(dir, 'data');
-  const config = writeConfig(dir, servers, { dataDir });
+  const config = writeConfig(dir, mx.servers, { dataDir });
   const log = path.join(dir, 'daemon.log');
   const daemon = startDaemon(config, log);
   try {
     const batch = mixedBatch(`Иван Петров <${CUSTOMER.address}>`, SUPPORT.address).map(buildMail);
     expect(batch).toHaveLength(20);
-    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: servers.smtpPort, secure: false, ignoreTLS: true });
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: mx.servers.smtpPort, secure: false, ignoreTLS: true });
     for (const m of batch) {
       await smtp.sendMail({ envelope: { from: CUSTOMER.address, to: [SUPPORT.address] }, raw: m.raw });
     }
     smtp.close();
 
     const replies = await waitFor('20 replies in the customer mailbox', async () => {
-      const got = await messagesIn(servers, CUSTOMER);
+      const got = await messagesIn(mx.servers, CUSTOMER);
       return got.length >= 20 ? got : undefined;
     }, 90_000, 500);
     expect(replies).toHaveLength(20);
@@ -84,8 +76,8 @@ test('20 customer emails over SMTP give 20 consecutive requests and 20 threaded 
     expect(files.some((f) => f.filename.startsWith('скриншот-'))).toBe(true);
     for (const f of files) expect(fs.existsSync(path.join(dataDir, 'attachments', f.sha256.slice(0, 2), f.sha256))).toBe(true);
     // Stored messages left the inbox for the configured folder.
-    expect(await countIn(servers, SUPPORT, 'INBOX')).toBe(0);
-    expect(await countIn(servers, SUPPORT, 'Stored')).toBe(20);
+    expect(await countIn(mx.servers, SUPPORT, 'INBOX')).toBe(0);
+    expect(await countIn(mx.servers, SUPPORT, 'Stored')).toBe(20);
   } finally {
     daemon.kill('SIGTERM');
     const { code } = await exited(daemon);
@@ -101,13 +93,13 @@ test('20 customer emails over SMTP give 20 consecutive requests and 20 threaded 
 test('SIGKILL in the middle of a batch, then a restart: exactly one request per email, none left unprocessed', async () => {
   const dir = tmpDir('kill');
   const dataDir = path.join(dir, 'data');
-  const config = writeConfig(dir, servers, { dataDir });
+  const config = writeConfig(dir, mx.servers, { dataDir });
   const N = 60;
   // Put the batch into the support inbox first, so the daemon meets it all at once.
   const mails = Array.from({ length: N }, (_, i) =>
     buildMail({ from: CUSTOMER.address, to: SUPPORT.address, subject: `Request ${i + 1} of the batch`, body: `Body ${i + 1}` }),
   );
-  await append(servers, SUPPORT, 'INBOX', mails.map((m) => m.raw));
+  await append(mx.servers, SUPPORT, 'INBOX', mails.map((m) => m.raw));
 
   const count = () => query<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM tickets')[0]?.n ?? 0;
   const first = startDaemon(config, path.join(dir, 'daemon-1.log'));
@@ -119,7 +111,7 @@ test('SIGKILL in the middle of a batch, then a restart: exactly one request per 
 
   const second = startDaemon(config, path.join(dir, 'daemon-2.log'));
   try {
-    await waitFor('the inbox to be empty', async () => (await countIn(servers, SUPPORT, 'INBOX')) === 0, 60_000, 200);
+    await waitFor('the inbox to be empty', async () => (await countIn(mx.servers, SUPPORT, 'INBOX')) === 0, 60_000, 200);
     await waitFor('every reply sent', () => query<{ n: number }>(dataDir, "SELECT count(*) AS n FROM outbox WHERE status = 'sent'")[0]?.n === N, 60_000, 200);
   } finally {
     second.kill('SIGTERM');
@@ -137,10 +129,10 @@ test('SIGKILL in the middle of a batch, then a restart: exactly one request per 
   const seqs = query<{ seq: number }>(dataDir, 'SELECT seq FROM tickets ORDER BY seq').map((r) => r.seq);
   expect(seqs).toEqual(Array.from({ length: N }, (_, i) => i + 1)); // no gaps, no repeats
   expect(query<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM outbox')[0].n).toBe(N);
-  expect(await countIn(servers, SUPPORT, 'Stored')).toBe(N);
+  expect(await countIn(mx.servers, SUPPORT, 'Stored')).toBe(N);
   // Every customer got their number; a reply sent twice across the kill carries the same Message-ID.
   const replies = await waitFor('replies delivered', async () => {
-    const got = await messagesIn(servers, CUSTOMER);
+    const got = await messagesIn(mx.servers, CUSTOMER);
     return got.length >= N ? got : undefined;
   }, 60_000, 500);
   const ids = new Set<string>();

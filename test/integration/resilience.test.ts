@@ -1,33 +1,25 @@
-/** Faults on real servers: SMTP down, IMAP server restarted, folder recreated (new UIDVALIDITY), config reloaded. */
+/** Faults on real mx.servers: SMTP down, IMAP server restarted, folder recreated (new UIDVALIDITY), config reloaded. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { startMailServers, type MailServers } from '../../src/devmail/servers';
+import { CUSTOMER, SUPPORT, useMailServers } from '../support/servers';
 import { buildMail } from '../support/mails';
 import { exited, logEvents, query, startDaemon, tmpDir, waitFor, writeConfig } from '../support/env';
 import { append, clearFolder, createFolder, messagesIn, recreateFolder } from '../support/imap';
 
 jest.setTimeout(120_000);
 
-const SUPPORT = { address: 'support@example.test', password: 'secret-support' };
-const CUSTOMER = { address: 'customer@customer.test', password: 'secret-customer' };
 
-let servers: MailServers;
-beforeAll(async () => {
-  servers = await startMailServers([SUPPORT, CUSTOMER]);
-});
-afterAll(async () => {
-  await servers?.stop();
-});
+const mx = useMailServers();
 afterEach(async () => {
-  for (const f of ['INBOX', 'Stored']) await clearFolder(servers, SUPPORT, f);
-  await clearFolder(servers, CUSTOMER);
+  for (const f of ['INBOX', 'Stored']) await clearFolder(mx.servers, SUPPORT, f);
+  await clearFolder(mx.servers, CUSTOMER);
 });
 
 function setup(name: string, o: Partial<Parameters<typeof writeConfig>[2]> = {}) {
   const dir = tmpDir(name);
   const dataDir = path.join(dir, 'data');
-  const config = writeConfig(dir, servers, { dataDir, ...o });
+  const config = writeConfig(dir, mx.servers, { dataDir, ...o });
   const log = path.join(dir, 'daemon.log');
   const tickets = () => query<{ number: string }>(dataDir, 'SELECT number FROM tickets ORDER BY seq');
   return { dir, dataDir, config, log, tickets };
@@ -37,10 +29,10 @@ const mail = (subject: string) => buildMail({ from: CUSTOMER.address, to: SUPPOR
 
 test('while SMTP is down the replies wait in the outbox, retried with backoff, and go out when it is back', async () => {
   const s = setup('smtpdown');
-  await servers.stopPostfix();
+  await mx.servers.stopPostfix();
   const daemon = startDaemon(s.config, s.log);
   try {
-    await append(servers, SUPPORT, 'INBOX', [mail('first').raw, mail('second').raw]);
+    await append(mx.servers, SUPPORT, 'INBOX', [mail('first').raw, mail('second').raw]);
     await waitFor('2 requests', () => s.tickets().length === 2);
     const retries = await waitFor('two failed attempts each', () => {
       const rows = query<{ attempts: number; status: string; last_error: string }>(s.dataDir, 'SELECT attempts, status, last_error FROM outbox');
@@ -48,16 +40,16 @@ test('while SMTP is down the replies wait in the outbox, retried with backoff, a
     }, 30_000, 200);
     expect(retries.every((r) => r.status === 'pending' && /ECONNREFUSED/.test(r.last_error))).toBe(true);
     expect(logEvents(s.log).filter((e) => e.event === 'outbox.retry').length).toBeGreaterThanOrEqual(4);
-    await servers.startPostfix();
+    await mx.servers.startPostfix();
     const replies = await waitFor('2 replies', async () => {
-      const got = await messagesIn(servers, CUSTOMER);
+      const got = await messagesIn(mx.servers, CUSTOMER);
       return got.length === 2 ? got : undefined;
     }, 30_000, 300);
     const subjects = await Promise.all(replies.map(async (r) => (await simpleParser(r.raw)).subject));
     expect(subjects.sort()).toEqual(s.tickets().map((t, i) => `[${t.number}] ${['first', 'second'][i]}`).sort());
     expect(query<{ status: string }>(s.dataDir, 'SELECT status FROM outbox').map((r) => r.status)).toEqual(['sent', 'sent']);
   } finally {
-    await servers.startPostfix().catch(() => undefined);
+    await mx.servers.startPostfix().catch(() => undefined);
     daemon.kill('SIGTERM');
     expect((await exited(daemon)).code).toBe(0);
   }
@@ -67,16 +59,16 @@ test('when the IMAP server goes away the daemon reconnects with backoff, then ca
   const s = setup('imapdown');
   const daemon = startDaemon(s.config, s.log);
   try {
-    await append(servers, SUPPORT, 'INBOX', [mail('before the restart').raw]);
+    await append(mx.servers, SUPPORT, 'INBOX', [mail('before the restart').raw]);
     await waitFor('request 1', () => s.tickets().length === 1);
-    await servers.stopDovecot();
+    await mx.servers.stopDovecot();
     const delays = await waitFor('3 reconnect attempts', () => {
       const d = logEvents(s.log).filter((e) => e.event === 'imap.reconnect').map((e) => e.inMs as number);
       return d.length >= 3 ? d : undefined;
     }, 30_000, 100);
     expect(delays.slice(0, 3)).toEqual([200, 400, 800]); // reconnect.initial_seconds 0.2, doubling
-    await servers.startDovecot();
-    await append(servers, SUPPORT, 'INBOX', [mail('after the restart').raw]);
+    await mx.servers.startDovecot();
+    await append(mx.servers, SUPPORT, 'INBOX', [mail('after the restart').raw]);
     await waitFor('request 2', () => s.tickets().length === 2, 30_000);
     expect(logEvents(s.log).filter((e) => e.event === 'imap.connected').length).toBeGreaterThanOrEqual(2);
   } finally {
@@ -88,10 +80,10 @@ test('when the IMAP server goes away the daemon reconnects with backoff, then ca
 test('flag mode: a folder recreated with a new UIDVALIDITY is rescanned without duplicating a request', async () => {
   const s = setup('uidvalidity', { after: 'flag', folder: 'Support' });
   const folder = 'Support';
-  await createFolder(servers, SUPPORT, folder);
+  await createFolder(mx.servers, SUPPORT, folder);
   const batch = [mail('one'), mail('two'), mail('three')];
-  await append(servers, SUPPORT, folder, batch.map((m) => m.raw));
-  const flagged = async () => (await messagesIn(servers, SUPPORT, folder)).filter((m) => m.flags.has('$HelpdeskStored')).length;
+  await append(mx.servers, SUPPORT, folder, batch.map((m) => m.raw));
+  const flagged = async () => (await messagesIn(mx.servers, SUPPORT, folder)).filter((m) => m.flags.has('$HelpdeskStored')).length;
 
   let daemon = startDaemon(s.config, s.log);
   await waitFor('3 flagged', async () => (await flagged()) === 3, 30_000, 200);
@@ -101,10 +93,10 @@ test('flag mode: a folder recreated with a new UIDVALIDITY is rescanned without 
   const before = query<{ uid_validity: number; last_uid: number }>(s.dataDir, 'SELECT uid_validity, last_uid FROM mailbox_state')[0];
   expect(before.last_uid).toBe(3);
 
-  const { before: oldV, after: newV } = await recreateFolder(servers, SUPPORT, folder);
+  const { before: oldV, after: newV } = await recreateFolder(mx.servers, SUPPORT, folder);
   expect(newV).not.toBe(oldV);
   expect(Number(oldV)).toBe(before.uid_validity);
-  await append(servers, SUPPORT, folder, [...batch.map((m) => m.raw), mail('four').raw]);
+  await append(mx.servers, SUPPORT, folder, [...batch.map((m) => m.raw), mail('four').raw]);
 
   daemon = startDaemon(s.config, s.log);
   try {
@@ -118,23 +110,23 @@ test('flag mode: a folder recreated with a new UIDVALIDITY is rescanned without 
   expect(events.filter((e) => e.event === 'imap.uidvalidity.changed')).toEqual([expect.objectContaining({ was: Number(oldV), now: Number(newV) })]);
   expect(events.filter((e) => e.event === 'intake.message.duplicate')).toHaveLength(3);
   expect(query<{ uid_validity: number }>(s.dataDir, 'SELECT uid_validity FROM mailbox_state')[0].uid_validity).toBe(Number(newV));
-  await clearFolder(servers, SUPPORT, folder);
+  await clearFolder(mx.servers, SUPPORT, folder);
 });
 
 test('SIGHUP reloads the config; a broken config is refused and the daemon keeps running', async () => {
   const s = setup('reload', { language: 'ru' });
   const daemon = startDaemon(s.config, s.log);
   try {
-    await append(servers, SUPPORT, 'INBOX', [mail('по-русски').raw]);
-    await waitFor('reply 1', async () => (await messagesIn(servers, CUSTOMER)).length === 1, 30_000, 200);
+    await append(mx.servers, SUPPORT, 'INBOX', [mail('по-русски').raw]);
+    await waitFor('reply 1', async () => (await messagesIn(mx.servers, CUSTOMER)).length === 1, 30_000, 200);
 
     const good = fs.readFileSync(s.config, 'utf8');
     fs.writeFileSync(s.config, good.replace('language: ru', 'language: en'));
     daemon.kill('SIGHUP');
     await waitFor('reloaded', () => logEvents(s.log).some((e) => e.event === 'daemon.reloaded'), 30_000);
-    await append(servers, SUPPORT, 'INBOX', [mail('in English').raw]);
+    await append(mx.servers, SUPPORT, 'INBOX', [mail('in English').raw]);
     const replies = await waitFor('reply 2', async () => {
-      const got = await messagesIn(servers, CUSTOMER);
+      const got = await messagesIn(mx.servers, CUSTOMER);
       return got.length === 2 ? got : undefined;
     }, 30_000, 200);
     const texts = await Promise.all(replies.map(async (r) => (await simpleParser(r.raw)).text ?? ''));
@@ -145,7 +137,7 @@ test('SIGHUP reloads the config; a broken config is refused and the daemon keeps
     daemon.kill('SIGHUP');
     const failed = await waitFor('reload refused', () => logEvents(s.log).find((e) => e.event === 'daemon.reload.failed'), 30_000);
     expect(JSON.stringify(failed)).toContain('mailboxes[0].language');
-    await append(servers, SUPPORT, 'INBOX', [mail('still running').raw]);
+    await append(mx.servers, SUPPORT, 'INBOX', [mail('still running').raw]);
     await waitFor('request 3', () => s.tickets().length === 3, 30_000);
   } finally {
     daemon.kill('SIGTERM');

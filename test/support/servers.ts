@@ -1,0 +1,16 @@
+import { startMailServers, type MailServerOptions, type MailServers } from '../../src/devmail/servers';
+
+export const SUPPORT = { address: 'support@example.test', password: 'secret-support' };
+export const CUSTOMER = { address: 'customer@customer.test', password: 'secret-customer' };
+
+/** One private Dovecot + Postfix for the test file, with the support and customer mailboxes. */
+export function useMailServers(opts: MailServerOptions = {}): { servers: MailServers } {
+  const holder = {} as { servers: MailServers };
+  beforeAll(async () => {
+    holder.servers = await startMailServers([SUPPORT, CUSTOMER], opts);
+  });
+  afterAll(async () => {
+    await holder.servers?.stop();
+  });
+  return holder;
+}
