@@ -6,7 +6,14 @@ import { parseEmail } from '../mail/parse';
 import { configOrExplain } from './config-command';
 import type { Io } from './io';
 
-/** `helpdesk ingest < mail.eml`: one message, exactly the daemon's intake, outcome as JSON on stdout. */
+/** sysexits EX_TEMPFAIL: an MTA pipe transport keeps the message queued and tries again later. */
+export const EX_TEMPFAIL = 75;
+
+/**
+ * `helpdesk ingest < mail.eml`: one message, exactly the daemon's intake,
+ * outcome as JSON on stdout. When processing fails the exit code is 75, so
+ * the MTA that piped the message keeps it and retries: no mail is lost.
+ */
 export async function ingestCommand(io: Io, o: { config?: string; mailbox?: string; send: boolean }, clock: Clock): Promise<number> {
   const config = configOrExplain(io, o.config);
   if (!config) return 1;
@@ -28,6 +35,10 @@ export async function ingestCommand(io: Io, o: { config?: string; mailbox?: stri
     const sent = o.send ? await services.outbox.flush() : 0;
     io.out(JSON.stringify({ ...outcome, mailbox: mailbox.name, repliesSent: sent }));
     return 0;
+  } catch (err) {
+    log.error({ event: 'intake.message.failed', err: { message: (err as Error).message, stack: (err as Error).stack } }, 'intake.message.failed');
+    io.out(JSON.stringify({ outcome: 'failed', error: (err as Error).message, mailbox: mailbox.name }));
+    return EX_TEMPFAIL;
   } finally {
     for (const m of services.mailers.values()) m.close();
     services.db.$client.close();
