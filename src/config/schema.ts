@@ -30,7 +30,10 @@ const imapSchema = z.strictObject({
     .strictObject({
       action: z.enum(['move', 'flag']).default('move'),
       folder: z.string().min(1).default('Helpdesk/Stored'),
-      flag: z.string().min(1).default('$HelpdeskStored'),
+      flag: z
+        .string()
+        .regex(/^[^\\\s()\]{%*"]+$/, 'an IMAP keyword such as $HelpdeskStored (no backslash, no spaces)')
+        .default('$HelpdeskStored'),
     })
     .prefault({}),
 });

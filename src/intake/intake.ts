@@ -166,8 +166,8 @@ export class Intake {
       return { number, queued: true };
     }, { behavior: 'immediate' });
 
-    this.deps.log.info(
-      { event: 'intake.message.stored', ticket: result.number, messageId: mail.messageId, attachments: files.length, replyQueued: result.queued, suppressed },
+    this.deps.log.child({ ticket: result.number }).info(
+      { event: 'intake.message.stored', messageId: mail.messageId, attachments: files.length, replyQueued: result.queued, suppressed },
       'intake.message.stored',
     );
     if (result.queued) this.deps.onQueued?.();

@@ -61,6 +61,17 @@ test.each(rows)('helpdesk parse %s --json', async (rel) => {
   }
 });
 
+test('every other file of the corpus (expectations, body fragments) also parses: exit 0 and one JSON object', async () => {
+  const all = fs.readdirSync(corpusDir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(corpusDir, f)).isFile());
+  const others = all.filter((f) => !rows.includes(f));
+  expect(others.length).toBeGreaterThan(200);
+  for (const rel of others) {
+    const r = await parseJson(path.join(corpusDir, rel));
+    expect({ rel, code: r.code, err: r.err }).toEqual({ rel, code: 0, err: '' });
+    expect(typeof JSON.parse(r.out).text).toBe('string');
+  }
+});
+
 describe('the whole corpus through intake', () => {
   const h = intakeHarness({ attachmentMaxBytes: 100_000 });
   afterAll(() => h.close());

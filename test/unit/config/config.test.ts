@@ -126,3 +126,8 @@ test('the config file is found by --config, then $HELPDESK_CONFIG, then config/h
   expect(findConfigFile(undefined, { HELPDESK_CONFIG: '/etc/b.yaml' }, '/srv')).toBe('/etc/b.yaml');
   expect(findConfigFile(undefined, {}, '/srv')).toBe('/srv/config/helpdesk.yaml');
 });
+
+test('the flag of flag mode must be an IMAP keyword', () => {
+  const text = example.replace('        flag: $HelpdeskStored       # default: $HelpdeskStored', '        flag: \\Flagged');
+  expect(problems(text)).toEqual([expect.objectContaining({ path: 'mailboxes[0].imap.after.flag', message: expect.stringContaining('IMAP keyword') })]);
+});
