@@ -8,7 +8,8 @@ import { addEvent, insertMessage, insertTicket, nextSeq, queueMail, type NewAtta
 import { composeRegistration } from '../outbox/registration';
 import type { Templates } from '../outbox/templates';
 import { filters as defaultFilters } from './filters';
-import type { Filter, IntakeInput, Outcome, Verdict } from './types';
+import { duplicate } from './filters/10-duplicate';
+import { verdictOf, type Filter, type IntakeInput, type Outcome, type Verdict } from './types';
 
 export interface IntakeDeps {
   db: Db;
@@ -40,22 +41,19 @@ export class Intake {
     const dedupKey = mail.messageId ? `mid:${mail.messageId}` : `sha256:${rawRef.sha256}`;
     const ctx = { db: this.deps.db, mail, input, dedupKey };
     const verdicts = this.filters.map((f) => f.run(ctx)).filter((v): v is Verdict => v !== null);
-    const duplicate = verdicts.find((v) => 'duplicateOf' in v);
-    if (duplicate && 'duplicateOf' in duplicate) {
-      log.info({ event: 'intake.message.duplicate', messageId: mail.messageId, ticket: duplicate.duplicateOf.ticketNumber }, 'intake.message.duplicate');
-      return { outcome: 'ignored', reason: 'duplicate', ticketNumber: duplicate.duplicateOf.ticketNumber, messageId: mail.messageId };
-    }
+    const ignored = (ticketNumber: string | null): Outcome => {
+      log.info({ event: 'intake.message.duplicate', messageId: mail.messageId, ticket: ticketNumber }, 'intake.message.duplicate');
+      return { outcome: 'ignored', reason: 'duplicate', ticketNumber, messageId: mail.messageId };
+    };
+    const dup = verdictOf(verdicts, 'duplicateOf');
+    if (dup) return ignored(dup.ticketNumber);
     const files = this.storeAttachments(mail);
     try {
       return this.create(input, mail, rawRef, dedupKey, verdicts, files);
     } catch (err) {
-      // Another process stored the same message between our check and our commit.
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /dedup/.test(String(err))) {
-        const again = this.filters[0].run(ctx);
-        if (again && 'duplicateOf' in again) {
-          return { outcome: 'ignored', reason: 'duplicate', ticketNumber: again.duplicateOf.ticketNumber, messageId: mail.messageId };
-        }
-      }
+      // Another process (a second daemon, `helpdesk ingest`) stored the same message between our check and our commit.
+      const again = isDedupConflict(err) ? verdictOf([duplicate.run(ctx)].filter((v): v is Verdict => v !== null), 'duplicateOf') : undefined;
+      if (again) return ignored(again.ticketNumber);
       throw err;
     }
   }
@@ -87,14 +85,9 @@ export class Intake {
     const { db, clock, numbering, templates } = this.deps;
     const now = clock.now();
     const at = now.toISOString();
-    const automated = verdicts.find((v) => 'automated' in v);
-    const noReply = verdicts.find((v) => 'noReply' in v);
-    const suppressed =
-      automated && 'automated' in automated
-        ? `automated (${automated.automated.reason})`
-        : noReply && 'noReply' in noReply
-          ? noReply.noReply
-          : undefined;
+    const automated = verdictOf(verdicts, 'automated');
+    const noReply = verdictOf(verdicts, 'noReply');
+    const suppressed = automated ? `automated (${automated.reason})` : noReply;
 
     const result = db.transaction((tx: Tx) => {
       const scope = numbering.scopeFor(input.receivedAt);
@@ -131,7 +124,7 @@ export class Intake {
           inReplyTo: mail.inReplyTo,
           referencesJson: JSON.stringify(mail.references),
           text: mail.text,
-          automated: automated && 'automated' in automated ? JSON.stringify(automated.automated) : null,
+          automated: automated ? JSON.stringify(automated) : null,
           verdictsJson: JSON.stringify(verdicts),
           imapUid: input.imapUid ?? null,
           createdAt: at,
@@ -173,4 +166,8 @@ export class Intake {
     if (result.queued) this.deps.onQueued?.();
     return { outcome: 'created', ticketNumber: result.number, messageId: mail.messageId, replyQueued: result.queued, ...(suppressed ? { replySuppressed: suppressed } : {}) };
   }
+}
+
+function isDedupConflict(err: unknown): boolean {
+  return (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /dedup/.test(String(err));
 }

@@ -20,6 +20,14 @@ export type Verdict =
   | { filter: string; automated: Automated }
   | { filter: string; noReply: string };
 
+type VerdictKey = 'duplicateOf' | 'automated' | 'noReply';
+
+/** What the first filter that said `key` said, or undefined. */
+export function verdictOf<K extends VerdictKey>(verdicts: readonly Verdict[], key: K): Extract<Verdict, Record<K, unknown>>[K] | undefined {
+  const v = verdicts.find((x) => key in x) as Extract<Verdict, Record<K, unknown>> | undefined;
+  return v?.[key];
+}
+
 export interface FilterContext {
   db: Db;
   mail: ParsedEmail;

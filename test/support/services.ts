@@ -5,6 +5,7 @@ import type { ResolvedMailbox } from '../../src/config/load';
 import { Secret } from '../../src/config/secret';
 import { openDb } from '../../src/db/open';
 import { Intake } from '../../src/intake/intake';
+import type { Filter } from '../../src/intake/types';
 import { Templates } from '../../src/outbox/templates';
 import { BlobStore } from '../../src/storage/blobs';
 import { createNumbering } from '../../src/ticket/numbering';
@@ -26,7 +27,7 @@ export function mailbox(over: Partial<ResolvedMailbox> = {}): ResolvedMailbox {
 }
 
 /** Intake on a fresh database in a temp dir, with a fake clock: no network. */
-export function intakeHarness(opts: { attachmentMaxBytes?: number; templatesDir?: string; start?: string } = {}) {
+export function intakeHarness(opts: { attachmentMaxBytes?: number; templatesDir?: string; start?: string; filters?: readonly Filter[] } = {}) {
   const dataDir = tmpDir('unit');
   const db = openDb(dataDir, { migrate: true });
   const clock = new FakeClock(opts.start ?? '2026-11-20T09:30:00Z');
@@ -41,6 +42,7 @@ export function intakeHarness(opts: { attachmentMaxBytes?: number; templatesDir?
     numbering: createNumbering({ format: 'SUP-{year}-{seq:6}', yearlyReset: true, timeZone: 'Europe/Moscow' }),
     attachmentMaxBytes: opts.attachmentMaxBytes ?? 1024,
     onQueued: () => queued++,
+    filters: opts.filters,
   });
   const all = <T>(sql: string, ...p: unknown[]) => db.$client.prepare(sql).all(...p) as T[];
   return { dataDir, db, clock, intake, all, queuedCalls: () => queued, close: () => db.$client.close() };

@@ -100,3 +100,15 @@ test('all or nothing: when the reply cannot be rendered, nothing is stored and n
   for (const table of ['tickets', 'messages', 'events', 'outbox', 'counters']) expect(h.all(`SELECT * FROM ${table}`)).toHaveLength(0);
   h.close();
 });
+
+test('when another process stores the same mail between our check and our commit, the database keeps it to one request', async () => {
+  // Without the duplicate filter, only the unique dedup key can stop the second request.
+  const h = intakeHarness({ filters: [] });
+  const m = buildMail({ from: customer, to: 'support@example.test', subject: 'race', body: 'x' });
+  await h.intake.process({ raw: m.raw, mailbox: mb, receivedAt: h.clock.now() });
+  const second = await h.intake.process({ raw: m.raw, mailbox: mb, receivedAt: h.clock.now() });
+  expect(second).toMatchObject({ outcome: 'ignored', reason: 'duplicate', ticketNumber: 'SUP-2026-000001' });
+  expect(h.all('SELECT * FROM tickets')).toHaveLength(1);
+  expect(h.all('SELECT * FROM counters')).toEqual([{ scope: '2026', value: 1 }]); // the rolled-back number is not used up
+  h.close();
+});
