@@ -178,6 +178,8 @@ function defaultConnect(mailbox: ResolvedMailbox): ImapFlow {
     auth: { user: imap.user, pass: imap.password.reveal() },
     logger: false,
     maxIdleTime: 5 * 60_000,
+    // imapflow enters IDLE only after this much quiet (default 15 s); until then the server cannot tell us of new mail.
+    autoIdleDelay: 1000,
     connectionTimeout: 30_000,
     greetingTimeout: 30_000,
     clientInfo: { name: 'mail-helpdesk' },
