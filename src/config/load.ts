@@ -4,6 +4,7 @@ import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type RawConfig, type MailboxConfig } from './schema';
 import { resolveSecret, Secret, type SecretEnv } from './secret';
+import { defaultTemplatesDir } from '../paths';
 
 export interface ConfigProblem {
   path: string; // e.g. mailboxes[0].imap.port
@@ -27,7 +28,7 @@ export type ResolvedMailbox = Omit<MailboxConfig, 'imap' | 'smtp'> & {
   imap: Resolved<MailboxConfig['imap']>;
   smtp: Omit<MailboxConfig['smtp'], 'password'> & { password?: Secret };
 };
-export type Config = Omit<RawConfig, 'mailboxes'> & { file: string; mailboxes: ResolvedMailbox[] };
+export type Config = Omit<RawConfig, 'mailboxes' | 'templates_dir'> & { file: string; templates_dir: string; mailboxes: ResolvedMailbox[] };
 
 /** --config, then $HELPDESK_CONFIG, then config/helpdesk.yaml. */
 export function findConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
@@ -76,8 +77,15 @@ export function parseConfig(text: string, file: string, secretEnv: SecretEnv): C
       password: m.smtp.password === undefined ? undefined : secret(m.smtp.password, ['mailboxes', i, 'smtp', 'password']),
     },
   }));
+  const templatesDir = cfg.templates_dir ?? defaultTemplatesDir;
+  for (const lang of new Set(cfg.mailboxes.map((m) => m.language))) {
+    const tpl = path.resolve(templatesDir, `registration.${lang}.hbs`);
+    if (!fs.existsSync(tpl)) problems.push({ path: 'templates_dir', line: lineOf(['templates_dir']), message: `no template ${tpl}` });
+  }
   if (problems.length > 0) throw new ConfigError(file, problems);
-  return { ...cfg, file, mailboxes };
+  // Under systemd, StateDirectory= is the natural home of the data when the file names none.
+  const dataDir = !doc.has('data_dir') && secretEnv.env.STATE_DIRECTORY ? secretEnv.env.STATE_DIRECTORY.split(':')[0] : cfg.data_dir;
+  return { ...cfg, data_dir: dataDir, templates_dir: templatesDir, file, mailboxes };
 }
 
 function toProblem(issue: z.core.$ZodIssue, lineOf: (p: PropertyKey[]) => number | null): ConfigProblem {

@@ -60,7 +60,8 @@ const mailboxSchema = z.strictObject({
 export const configSchema = z
   .strictObject({
     data_dir: z.string().min(1).default('./data'),
-    templates_dir: z.string().min(1).default('./templates'),
+    /** Absent: the templates/ folder shipped with mail-helpdesk. */
+    templates_dir: z.string().min(1).optional(),
     log: z
       .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),

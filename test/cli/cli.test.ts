@@ -121,10 +121,12 @@ test('migrate creates the database; tickets list before it explains what to do',
 test('ingest that cannot store the message exits 75 (EX_TEMPFAIL), so the MTA keeps it and retries', () => {
   const dir = tmpDir('cli');
   const file = config(dir, '');
-  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(`templates_dir: ${path.join(root, 'templates')}`, `templates_dir: ${path.join(dir, 'no-templates')}`));
+  fs.mkdirSync(path.join(dir, 'tpl'));
+  fs.writeFileSync(path.join(dir, 'tpl', 'registration.en.hbs'), '{{number}} {{noSuchField}}'); // fails when rendered
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(`templates_dir: ${path.join(root, 'templates')}`, `templates_dir: ${path.join(dir, 'tpl')}`));
   const m = buildMail({ from: 'ivan@customer.test', to: 'support@example.test', subject: 'x', body: 'y' });
   const r = helpdesk(['ingest', '--config', file, '--no-send'], { input: m.raw, env: { CLI_TEST_PW: 'x' } });
   expect(r.code).toBe(75);
-  expect(JSON.parse(r.out)).toMatchObject({ outcome: 'failed', error: expect.stringContaining('registration.en.hbs') });
+  expect(JSON.parse(r.out)).toMatchObject({ outcome: 'failed', error: expect.stringContaining('noSuchField') });
   expect(r.err).toContain('intake.message.failed');
 });

@@ -131,3 +131,16 @@ test('the flag of flag mode must be an IMAP keyword', () => {
   const text = example.replace('        flag: $HelpdeskStored       # default: $HelpdeskStored', '        flag: \\Flagged');
   expect(problems(text)).toEqual([expect.objectContaining({ path: 'mailboxes[0].imap.after.flag', message: expect.stringContaining('IMAP keyword') })]);
 });
+
+test('without data_dir in the file, systemd\'s $STATE_DIRECTORY is used; a data_dir in the file wins', () => {
+  const env = { ...secrets, env: { ...secrets.env, STATE_DIRECTORY: '/var/lib/helpdesk' } };
+  expect(parseConfig(example.replace('data_dir: ./data\n', ''), 'x.yaml', env).data_dir).toBe('/var/lib/helpdesk');
+  expect(parseConfig(example, 'x.yaml', env).data_dir).toBe('./data');
+  expect(parseConfig(example.replace('data_dir: ./data\n', ''), 'x.yaml', secrets).data_dir).toBe('./data');
+});
+
+test('a templates_dir without the templates of a mailbox language is a problem', () => {
+  const text = example.replace('templates_dir: ./templates', 'templates_dir: /nonexistent/templates');
+  expect(problems(text)).toEqual([{ path: 'templates_dir', line: text.split('\n').findIndex((l) => l.startsWith('templates_dir')) + 1, message: 'no template /nonexistent/templates/registration.ru.hbs' }]);
+  expect(parseConfig(example.replace('templates_dir: ./templates\n', ''), 'x.yaml', secrets).templates_dir).toMatch(/templates$/);
+});
