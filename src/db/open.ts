@@ -32,7 +32,7 @@ export function openDb(dataDir: string, opts: OpenOptions = {}): Db {
   return db;
 }
 
-/** Names of migrations applied so far, oldest first. */
+/** How many migrations have been applied. */
 export function appliedMigrations(db: Db): number {
   const row = db.$client
     .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type='table' AND name='__drizzle_migrations'")
