@@ -47,6 +47,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
       timeZone: config.numbering.time_zone,
     }),
     attachmentMaxBytes: config.limits.attachment_max_bytes,
+    reopenWindowMs: config.requests.reopen_days * 24 * 3600 * 1000,
     onQueued: () => void outbox.flush().catch((err) => log.error({ event: 'outbox.error', err }, 'outbox.error')),
   });
   return { db, intake, outbox, templates, mailers };

@@ -77,6 +77,11 @@ export const configSchema = z
         time_zone: timeZone.default('Europe/Moscow'),
       })
       .prefault({}),
+    requests: z
+      .strictObject({
+        reopen_days: z.number().nonnegative().default(14),
+      })
+      .prefault({}),
     limits: z
       .strictObject({
         attachment_max_bytes: z.number().int().positive().default(25 * 1024 * 1024),

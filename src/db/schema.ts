@@ -33,8 +33,12 @@ export const tickets = sqliteTable(
     requesterAddress: text('requester_address'),
     requesterName: text('requester_name'),
     language: text('language').notNull(),
+    /** The earlier request this one continues (a reply to a closed request opens a new one that links it). */
+    linkedTicketId: integer('linked_ticket_id'),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
+    /** When the status last became resolved or closed (for the reopen window). */
+    resolvedAt: text('resolved_at'),
   },
   (t) => [uniqueIndex('tickets_number_uq').on(t.number), uniqueIndex('tickets_scope_seq_uq').on(t.scope, t.seq)],
 );

@@ -1,14 +1,19 @@
+import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { Db } from '../db/open';
+import { tickets } from '../db/schema';
 import { parseEmail, type ParsedEmail } from '../mail/parse';
+import type { Templates } from '../outbox/templates';
 import type { BlobStore } from '../storage/blobs';
 import type { Numbering } from '../ticket/numbering';
-import { addEvent, insertMessage, insertTicket, nextSeq, queueMail, type NewAttachment, type Tx } from '../ticket/store';
-import { composeRegistration } from '../outbox/registration';
-import type { Templates } from '../outbox/templates';
+import { onCustomerReply } from '../ticket/status';
+import type { NewAttachment, Tx } from '../ticket/store';
+import { appendFollowUp } from './append';
+import { createRequest } from './create';
 import { filters as defaultFilters } from './filters';
 import { duplicate } from './filters/10-duplicate';
+import type { Prepared } from './prepared';
 import { verdictOf, type Filter, type IntakeInput, type Outcome, type Verdict } from './types';
 
 export interface IntakeDeps {
@@ -19,14 +24,17 @@ export interface IntakeDeps {
   templates: Templates;
   log: Logger;
   attachmentMaxBytes: number;
+  /** How long after `resolved` a customer's reply reopens the request (after that it opens a new one). */
+  reopenWindowMs: number;
   filters?: readonly Filter[];
   /** Called after a commit that queued mail, so the outbox can send at once. */
   onQueued?: () => void;
 }
 
 /**
- * Turns one raw message into a stored request: parse, keep the raw bytes, run
- * the filters, then act once on their verdicts in a single transaction.
+ * Turns one raw message into a stored request or a follow-up: parse, keep the
+ * raw bytes, run the filters, then act once on their verdicts in a single
+ * transaction.
  */
 export class Intake {
   private readonly filters: readonly Filter[];
@@ -35,11 +43,11 @@ export class Intake {
   }
 
   async process(input: IntakeInput): Promise<Outcome> {
-    const { blobs, log } = this.deps;
-    const rawRef = blobs.raw.put(input.raw);
+    const { blobs, log, numbering, db } = this.deps;
+    const raw = blobs.raw.put(input.raw);
     const mail = await parseEmail(input.raw);
-    const dedupKey = mail.messageId ? `mid:${mail.messageId}` : `sha256:${rawRef.sha256}`;
-    const ctx = { db: this.deps.db, mail, input, dedupKey };
+    const dedupKey = mail.messageId ? `mid:${mail.messageId}` : `sha256:${raw.sha256}`;
+    const ctx = { db, mail, input, dedupKey, numbering };
     const verdicts = this.filters.map((f) => f.run(ctx)).filter((v): v is Verdict => v !== null);
     const ignored = (ticketNumber: string | null): Outcome => {
       log.info({ event: 'intake.message.duplicate', messageId: mail.messageId, ticket: ticketNumber }, 'intake.message.duplicate');
@@ -47,15 +55,51 @@ export class Intake {
     };
     const dup = verdictOf(verdicts, 'duplicateOf');
     if (dup) return ignored(dup.ticketNumber);
-    const files = this.storeAttachments(mail);
+    const prepared: Prepared = { input, mail, raw, dedupKey, verdicts, files: this.storeAttachments(mail) };
     try {
-      return this.create(input, mail, rawRef, dedupKey, verdicts, files);
+      return this.act(prepared);
     } catch (err) {
       // Another process (a second daemon, `helpdesk ingest`) stored the same message between our check and our commit.
-      const again = isDedupConflict(err) ? verdictOf([duplicate.run(ctx)].filter((v): v is Verdict => v !== null), 'duplicateOf') : undefined;
-      if (again) return ignored(again.ticketNumber);
+      const again = isDedupConflict(err) ? duplicate.run(ctx) : null;
+      if (again && 'duplicateOf' in again) return ignored(again.duplicateOf.ticketNumber);
       throw err;
     }
+  }
+
+  /** The one decision, in one transaction. */
+  private act(p: Prepared): Outcome {
+    const { db, clock, log } = this.deps;
+    const now = clock.now();
+    const hit = verdictOf(p.verdicts, 'followUpOf');
+    const automated = verdictOf(p.verdicts, 'automated');
+    const messageId = p.mail.messageId;
+
+    const outcome = db.transaction((tx: Tx): Outcome => {
+      if (hit) {
+        const t = tx.select({ status: tickets.status, resolvedAt: tickets.resolvedAt }).from(tickets).where(eq(tickets.id, hit.ticketId)).get()!;
+        const effect = onCustomerReply(t.status, t.resolvedAt ? new Date(t.resolvedAt) : null, now, this.deps.reopenWindowMs);
+        if (effect.action === 'append') {
+          const change = effect.status && !automated ? { status: effect.status, reason: effect.reason! } : undefined;
+          const r = appendFollowUp(tx, p, hit, now, change);
+          return { outcome: 'appended', ticketNumber: hit.number, messageId, ...r };
+        }
+        const c = createRequest(tx, p, this.deps, now, { ticketId: hit.ticketId, number: hit.number, reason: effect.reason });
+        return created(c, messageId, hit.number);
+      }
+      return created(createRequest(tx, p, this.deps, now), messageId);
+    }, { behavior: 'immediate' });
+
+    const rlog = log.child({ ticket: outcome.ticketNumber });
+    if (outcome.outcome === 'appended') {
+      rlog.info({ event: 'intake.message.appended', messageId, via: hit?.via, status: outcome.status }, 'intake.message.appended');
+    } else if (outcome.outcome === 'created') {
+      rlog.info(
+        { event: 'intake.message.stored', messageId, attachments: p.files.length, replyQueued: outcome.replyQueued, suppressed: outcome.replySuppressed, linkedTo: outcome.linkedTo },
+        'intake.message.stored',
+      );
+      if (outcome.replyQueued) this.deps.onQueued?.();
+    }
+    return outcome;
   }
 
   private storeAttachments(mail: ParsedEmail): NewAttachment[] {
@@ -73,99 +117,17 @@ export class Intake {
       };
     });
   }
+}
 
-  private create(
-    input: IntakeInput,
-    mail: ParsedEmail,
-    rawRef: { sha256: string; size: number },
-    dedupKey: string,
-    verdicts: Verdict[],
-    files: NewAttachment[],
-  ): Outcome {
-    const { db, clock, numbering, templates } = this.deps;
-    const now = clock.now();
-    const at = now.toISOString();
-    const automated = verdictOf(verdicts, 'automated');
-    const noReply = verdictOf(verdicts, 'noReply');
-    const suppressed = automated ? `automated (${automated.reason})` : noReply;
-
-    const result = db.transaction((tx: Tx) => {
-      const scope = numbering.scopeFor(input.receivedAt);
-      const seq = nextSeq(tx, scope);
-      const number = numbering.format(scope, seq);
-      const ticketId = insertTicket(tx, {
-        number,
-        scope,
-        seq,
-        mailbox: input.mailbox.name,
-        subject: mail.subject,
-        requesterAddress: mail.from?.address ?? null,
-        requesterName: mail.from?.name || null,
-        language: input.mailbox.language,
-        createdAt: input.receivedAt.toISOString(),
-        updatedAt: at,
-      });
-      const messageId = insertMessage(
-        tx,
-        {
-          ticketId,
-          direction: 'in',
-          mailbox: input.mailbox.name,
-          messageId: mail.messageId,
-          dedupKey,
-          rawSha256: rawRef.sha256,
-          rawSize: rawRef.size,
-          fromAddress: mail.from?.address ?? null,
-          fromName: mail.from?.name ?? null,
-          toJson: JSON.stringify(mail.to),
-          ccJson: JSON.stringify(mail.cc),
-          subject: mail.subject,
-          date: mail.date?.toISOString() ?? null,
-          inReplyTo: mail.inReplyTo,
-          referencesJson: JSON.stringify(mail.references),
-          text: mail.text,
-          automated: automated ? JSON.stringify(automated) : null,
-          verdictsJson: JSON.stringify(verdicts),
-          imapUid: input.imapUid ?? null,
-          createdAt: at,
-        },
-        files,
-      );
-      addEvent(tx, { ticketId, messageId, type: 'ticket.created', actor: mail.from?.address ?? 'unknown', at: now, data: { mailbox: input.mailbox.name } });
-      for (const f of files.filter((x) => !x.stored)) {
-        addEvent(tx, { ticketId, messageId, type: 'attachment.skipped', actor: 'system', at: now, data: { filename: f.filename, size: f.size, reason: f.skipReason } });
-      }
-      if (suppressed) {
-        addEvent(tx, { ticketId, messageId, type: 'reply.suppressed', actor: 'system', at: now, data: { reason: suppressed } });
-        return { number, queued: false };
-      }
-      const reply = composeRegistration(templates, input.mailbox, mail, number, input.receivedAt);
-      queueMail(tx, {
-        ticketId,
-        kind: 'registration',
-        mailbox: input.mailbox.name,
-        messageId: reply.messageId,
-        fromAddress: reply.fromAddress,
-        fromName: reply.fromName,
-        toAddress: reply.toAddress,
-        subject: reply.subject,
-        text: reply.text,
-        inReplyTo: reply.inReplyTo,
-        referencesJson: JSON.stringify(reply.references),
-        nextAttemptAt: at,
-        createdAt: at,
-      });
-      addEvent(tx, { ticketId, messageId, type: 'reply.queued', actor: 'system', at: now, data: { kind: 'registration', messageId: reply.messageId } });
-      return { number, queued: true };
-    }, { behavior: 'immediate' });
-
-    this.deps.log.child({ ticket: result.number }).info(
-      { event: 'intake.message.stored', messageId: mail.messageId, attachments: files.length, replyQueued: result.queued, suppressed },
-      'intake.message.stored',
-    );
-    if (result.queued) this.deps.onQueued?.();
-    return { outcome: 'created', ticketNumber: result.number, messageId: mail.messageId, replyQueued: result.queued, ...(suppressed ? { replySuppressed: suppressed } : {}) };
-  }
+function created(c: { number: string; queued: boolean; suppressed?: string }, messageId: string | null, linkedTo?: string): Outcome {
+  return {
+    outcome: 'created',
+    ticketNumber: c.number,
+    messageId,
+    replyQueued: c.queued,
+    ...(c.suppressed ? { replySuppressed: c.suppressed } : {}),
+    ...(linkedTo ? { linkedTo } : {}),
+  };
 }
 
 function isDedupConflict(err: unknown): boolean {

@@ -2,6 +2,8 @@ import type { ResolvedMailbox } from '../config/load';
 import type { Automated } from '../mail/automated';
 import type { ParsedEmail } from '../mail/parse';
 import type { Db } from '../db/open';
+import type { Numbering } from '../ticket/numbering';
+import type { ThreadHit } from './thread/types';
 
 /** One message handed to intake: by the IMAP watcher, or by `helpdesk ingest`. */
 export interface IntakeInput {
@@ -18,9 +20,10 @@ export interface IntakeInput {
 export type Verdict =
   | { filter: string; duplicateOf: { messageId: number; ticketNumber: string | null } }
   | { filter: string; automated: Automated }
-  | { filter: string; noReply: string };
+  | { filter: string; noReply: string }
+  | { filter: string; followUpOf: ThreadHit };
 
-type VerdictKey = 'duplicateOf' | 'automated' | 'noReply';
+type VerdictKey = 'duplicateOf' | 'automated' | 'noReply' | 'followUpOf';
 
 /** What the first filter that said `key` said, or undefined. */
 export function verdictOf<K extends VerdictKey>(verdicts: readonly Verdict[], key: K): Extract<Verdict, Record<K, unknown>>[K] | undefined {
@@ -33,6 +36,7 @@ export interface FilterContext {
   mail: ParsedEmail;
   input: IntakeInput;
   dedupKey: string;
+  numbering: Numbering;
 }
 
 export interface Filter {
@@ -40,7 +44,8 @@ export interface Filter {
   run(ctx: FilterContext): Verdict | null;
 }
 
-/** The closed set of outcomes of processing one message. Later issues add appended, command, rejected, quarantined. */
+/** The closed set of outcomes of processing one message. Later issues add command, rejected, quarantined. */
 export type Outcome =
-  | { outcome: 'created'; ticketNumber: string; messageId: string | null; replyQueued: boolean; replySuppressed?: string }
+  | { outcome: 'created'; ticketNumber: string; messageId: string | null; replyQueued: boolean; replySuppressed?: string; linkedTo?: string }
+  | { outcome: 'appended'; ticketNumber: string; messageId: string | null; status?: string }
   | { outcome: 'ignored'; reason: 'duplicate'; ticketNumber: string | null; messageId: string | null };

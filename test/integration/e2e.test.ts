@@ -9,7 +9,7 @@ import nodemailer from 'nodemailer';
 import { simpleParser } from 'mailparser';
 import { CUSTOMER, SUPPORT, useMailServers } from '../support/servers';
 import { buildMail, mixedBatch } from '../support/mails';
-import { exited, query, startDaemon, tmpDir, waitFor, writeConfig } from '../support/env';
+import { exited, logEvents, query, startDaemon, tmpDir, waitFor, writeConfig } from '../support/env';
 import { append, clearFolder, countIn, messagesIn } from '../support/imap';
 
 jest.setTimeout(180_000);
@@ -138,4 +138,41 @@ test('SIGKILL in the middle of a batch, then a restart: exactly one request per 
   const ids = new Set<string>();
   for (const r of replies) ids.add((await simpleParser(r.raw)).messageId!);
   expect(ids.size).toBe(N);
+});
+
+test('the customer answering our registration reply from their mail client adds to the same request', async () => {
+  const dir = tmpDir('followup');
+  const dataDir = path.join(dir, 'data');
+  const log = path.join(dir, 'daemon.log');
+  const daemon = startDaemon(writeConfig(dir, mx.servers, { dataDir }), log);
+  try {
+    const first = buildMail({ from: CUSTOMER.address, to: SUPPORT.address, subject: 'Не приходят уведомления', body: 'С понедельника не приходят уведомления.' });
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: mx.servers.smtpPort, secure: false, ignoreTLS: true });
+    await smtp.sendMail({ envelope: { from: CUSTOMER.address, to: [SUPPORT.address] }, raw: first.raw });
+    const [registration] = await waitFor('the registration reply', async () => {
+      const got = await messagesIn(mx.servers, CUSTOMER);
+      return got.length === 1 ? got : undefined;
+    }, 30_000, 200);
+    const ours = await simpleParser(registration.raw);
+    // What a mail client sends for "Reply": Re: subject, In-Reply-To and References to our message.
+    await smtp.sendMail({
+      from: CUSTOMER.address,
+      to: SUPPORT.address,
+      subject: `Re: ${ours.subject}`,
+      inReplyTo: ours.messageId,
+      references: [first.messageId, ours.messageId!],
+      text: `Забыл добавить: учётная запись ivanov.\n\n${ours.text!.split('\n').map((l) => `> ${l}`).join('\n')}`,
+    });
+    smtp.close();
+    await waitFor('the follow-up stored', () => query<{ n: number }>(dataDir, "SELECT count(*) AS n FROM messages WHERE direction = 'in'")[0]?.n === 2, 30_000, 200);
+    expect(query(dataDir, 'SELECT number FROM tickets')).toHaveLength(1);
+    expect(query<{ ticket_id: number }>(dataDir, "SELECT ticket_id FROM messages WHERE direction = 'in'").map((m) => m.ticket_id)).toEqual([1, 1]);
+    await new Promise((r) => setTimeout(r, 1500)); // time enough for a wrong second registration reply to arrive
+    expect(await messagesIn(mx.servers, CUSTOMER)).toHaveLength(1);
+    const number = /^\[(SUP-\d{4}-\d{6})\]/.exec(ours.subject!)![1];
+    expect(logEvents(log).filter((e) => e.event === 'intake.message.appended')).toEqual([expect.objectContaining({ ticket: number, via: 'subject-number' })]);
+  } finally {
+    daemon.kill('SIGTERM');
+    expect((await exited(daemon)).code).toBe(0);
+  }
 });

@@ -41,6 +41,7 @@ export function intakeHarness(opts: { attachmentMaxBytes?: number; templatesDir?
     blobs: { raw: new BlobStore(path.join(dataDir, 'raw')), attachments: new BlobStore(path.join(dataDir, 'attachments')) },
     numbering: createNumbering({ format: 'SUP-{year}-{seq:6}', yearlyReset: true, timeZone: 'Europe/Moscow' }),
     attachmentMaxBytes: opts.attachmentMaxBytes ?? 1024,
+    reopenWindowMs: 14 * 24 * 3600 * 1000,
     onQueued: () => queued++,
     filters: opts.filters,
   });

@@ -1,0 +1,77 @@
+import { composeRegistration } from '../outbox/registration';
+import type { Templates } from '../outbox/templates';
+import type { Numbering } from '../ticket/numbering';
+import { addEvent, insertMessage, insertTicket, nextSeq, queueMail, type Tx } from '../ticket/store';
+import { inboundRow, type Prepared } from './prepared';
+import { verdictOf } from './types';
+
+export interface Created {
+  number: string;
+  queued: boolean;
+  suppressed?: string;
+}
+
+/**
+ * A new request, inside the caller's transaction: the next number, the
+ * request, its first message and attachments, events, and the registration
+ * reply in the outbox (unless the sender must not be answered).
+ */
+export function createRequest(
+  tx: Tx,
+  p: Prepared,
+  deps: { numbering: Numbering; templates: Templates },
+  now: Date,
+  linked?: { ticketId: number; number: string; reason: string },
+): Created {
+  const { input, mail } = p;
+  const at = now.toISOString();
+  const automated = verdictOf(p.verdicts, 'automated');
+  const suppressed = automated ? `automated (${automated.reason})` : verdictOf(p.verdicts, 'noReply');
+
+  const scope = deps.numbering.scopeFor(input.receivedAt);
+  const seq = nextSeq(tx, scope);
+  const number = deps.numbering.format(scope, seq);
+  const ticketId = insertTicket(tx, {
+    number,
+    scope,
+    seq,
+    mailbox: input.mailbox.name,
+    subject: mail.subject,
+    requesterAddress: mail.from?.address ?? null,
+    requesterName: mail.from?.name || null,
+    language: input.mailbox.language,
+    linkedTicketId: linked?.ticketId ?? null,
+    createdAt: input.receivedAt.toISOString(),
+    updatedAt: at,
+  });
+  const messageId = insertMessage(tx, inboundRow(p, ticketId, at), p.files);
+  const event = (type: string, actor: string, data: unknown) => addEvent(tx, { ticketId, messageId, type, actor, at: now, data });
+  event('ticket.created', mail.from?.address ?? 'unknown', { mailbox: input.mailbox.name });
+  if (linked) {
+    event('ticket.linked', 'system', { previous: linked.number, reason: linked.reason });
+    addEvent(tx, { ticketId: linked.ticketId, messageId, type: 'ticket.continued', actor: 'system', at: now, data: { next: number, reason: linked.reason } });
+  }
+  for (const f of p.files.filter((x) => !x.stored)) event('attachment.skipped', 'system', { filename: f.filename, size: f.size, reason: f.skipReason });
+  if (suppressed) {
+    event('reply.suppressed', 'system', { reason: suppressed });
+    return { number, queued: false, suppressed };
+  }
+  const reply = composeRegistration(deps.templates, input.mailbox, mail, number, input.receivedAt);
+  queueMail(tx, {
+    ticketId,
+    kind: 'registration',
+    mailbox: input.mailbox.name,
+    messageId: reply.messageId,
+    fromAddress: reply.fromAddress,
+    fromName: reply.fromName,
+    toAddress: reply.toAddress,
+    subject: reply.subject,
+    text: reply.text,
+    inReplyTo: reply.inReplyTo,
+    referencesJson: JSON.stringify(reply.references),
+    nextAttemptAt: at,
+    createdAt: at,
+  });
+  event('reply.queued', 'system', { kind: 'registration', messageId: reply.messageId });
+  return { number, queued: true };
+}

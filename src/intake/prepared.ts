@@ -1,0 +1,41 @@
+import type { ParsedEmail } from '../mail/parse';
+import type { NewAttachment, NewMessage } from '../ticket/store';
+import { verdictOf, type IntakeInput, type Verdict } from './types';
+
+/** A message parsed, its raw bytes and attachments stored, its verdicts known: ready for the transaction. */
+export interface Prepared {
+  input: IntakeInput;
+  mail: ParsedEmail;
+  raw: { sha256: string; size: number };
+  dedupKey: string;
+  verdicts: Verdict[];
+  files: NewAttachment[];
+}
+
+/** The messages row of an inbound message. */
+export function inboundRow(p: Prepared, ticketId: number, at: string): NewMessage {
+  const { mail, input } = p;
+  const automated = verdictOf(p.verdicts, 'automated');
+  return {
+    ticketId,
+    direction: 'in',
+    mailbox: input.mailbox.name,
+    messageId: mail.messageId,
+    dedupKey: p.dedupKey,
+    rawSha256: p.raw.sha256,
+    rawSize: p.raw.size,
+    fromAddress: mail.from?.address ?? null,
+    fromName: mail.from?.name ?? null,
+    toJson: JSON.stringify(mail.to),
+    ccJson: JSON.stringify(mail.cc),
+    subject: mail.subject,
+    date: mail.date?.toISOString() ?? null,
+    inReplyTo: mail.inReplyTo,
+    referencesJson: JSON.stringify(mail.references),
+    text: mail.text,
+    automated: automated ? JSON.stringify(automated) : null,
+    verdictsJson: JSON.stringify(p.verdicts),
+    imapUid: input.imapUid ?? null,
+    createdAt: at,
+  };
+}

@@ -1,0 +1,28 @@
+import { and, eq, isNotNull } from 'drizzle-orm';
+import { messages, outbox, tickets } from '../../db/schema';
+import type { ThreadCheck } from './types';
+
+/** In-Reply-To, then References (newest first), against every Message-ID we received or sent. */
+export const references: ThreadCheck = {
+  name: 'references',
+  find({ db, mail }) {
+    const ids = [mail.inReplyTo, ...[...mail.references].reverse()].filter((x): x is string => !!x);
+    for (const id of new Set(ids)) {
+      const hit =
+        db
+          .select({ ticketId: tickets.id, number: tickets.number })
+          .from(outbox)
+          .innerJoin(tickets, eq(outbox.ticketId, tickets.id))
+          .where(eq(outbox.messageId, id))
+          .get() ??
+        db
+          .select({ ticketId: tickets.id, number: tickets.number })
+          .from(messages)
+          .innerJoin(tickets, eq(messages.ticketId, tickets.id))
+          .where(and(eq(messages.messageId, id), isNotNull(messages.ticketId)))
+          .get();
+      if (hit) return { ...hit, via: 'references' };
+    }
+    return null;
+  },
+};
