@@ -55,6 +55,7 @@ export function showTicket(db: Db, io: Io, number: string, opts: { json?: boolea
       automated: m.automated ? JSON.parse(m.automated) : null,
       rawSha256: m.rawSha256,
       text: m.text,
+      newText: m.newText,
       attachments: files
         .filter((f) => f.messageId === m.id)
         .map((f) => ({ filename: f.filename, contentType: f.contentType, size: f.size, sha256: f.sha256, stored: f.stored, skipReason: f.skipReason })),
@@ -70,7 +71,7 @@ export function showTicket(db: Db, io: Io, number: string, opts: { json?: boolea
   io.out(`requester: ${view.requester.name ?? ''} <${view.requester.address ?? '-'}>   mailbox: ${view.mailbox}   created: ${view.createdAt}`);
   for (const m of view.messages) {
     io.out(`\n--- ${m.direction === 'in' ? 'from' : 'to'} ${m.from ?? '-'}  ${m.receivedAt}  ${m.messageId ?? ''}${m.automated ? `  (automated: ${m.automated.kind})` : ''}`);
-    io.out(m.text ?? '');
+    io.out(m.newText ?? m.text ?? '');
     for (const a of m.attachments) io.out(`  [attachment] ${a.filename ?? '(unnamed)'} ${a.contentType} ${a.size} B${a.stored ? '' : ` — skipped: ${a.skipReason}`}`);
   }
   io.out('\nreplies:');

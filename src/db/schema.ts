@@ -64,6 +64,8 @@ export const messages = sqliteTable(
     inReplyTo: text('in_reply_to'),
     referencesJson: text('references_json').notNull().default('[]'),
     text: text('text'),
+    /** What the writer typed: the text without quoted history and signature. */
+    newText: text('new_text'),
     automated: text('automated'),
     verdictsJson: text('verdicts_json').notNull().default('[]'),
     imapUid: integer('imap_uid'),

@@ -1,4 +1,5 @@
 import type { ParsedEmail } from '../mail/parse';
+import { newPart } from '../mail/quotes';
 import type { NewAttachment, NewMessage } from '../ticket/store';
 import { verdictOf, type IntakeInput, type Verdict } from './types';
 
@@ -33,6 +34,7 @@ export function inboundRow(p: Prepared, ticketId: number, at: string): NewMessag
     inReplyTo: mail.inReplyTo,
     referencesJson: JSON.stringify(mail.references),
     text: mail.text,
+    newText: newPart(mail.text),
     automated: automated ? JSON.stringify(automated) : null,
     verdictsJson: JSON.stringify(p.verdicts),
     imapUid: input.imapUid ?? null,

@@ -2,6 +2,7 @@ import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } 
 import { convert as htmlToText } from 'html-to-text';
 import { sha256 } from '../storage/blobs';
 import type { Automated } from './automated';
+import { newPart } from './quotes';
 
 export interface Address {
   address: string;
@@ -100,6 +101,7 @@ export function toJson(mail: ParsedEmail, ticketNumber: string | null, automated
     subject: mail.subject,
     date: mail.date ? mail.date.toISOString() : null,
     text: mail.text,
+    newText: newPart(mail.text),
     attachments: mail.attachments.map(({ filename, contentType, size, sha256: hash }) => ({
       filename,
       contentType,

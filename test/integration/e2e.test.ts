@@ -167,6 +167,8 @@ test('the customer answering our registration reply from their mail client adds 
     await waitFor('the follow-up stored', () => query<{ n: number }>(dataDir, "SELECT count(*) AS n FROM messages WHERE direction = 'in'")[0]?.n === 2, 30_000, 200);
     expect(query(dataDir, 'SELECT number FROM tickets')).toHaveLength(1);
     expect(query<{ ticket_id: number }>(dataDir, "SELECT ticket_id FROM messages WHERE direction = 'in'").map((m) => m.ticket_id)).toEqual([1, 1]);
+    // What the customer typed, without our quoted registration reply.
+    expect(query<{ new_text: string }>(dataDir, 'SELECT new_text FROM messages WHERE id = 2')[0].new_text).toBe('Забыл добавить: учётная запись ivanov.');
     await new Promise((r) => setTimeout(r, 1500)); // time enough for a wrong second registration reply to arrive
     expect(await messagesIn(mx.servers, CUSTOMER)).toHaveLength(1);
     const number = /^\[(SUP-\d{4}-\d{6})\]/.exec(ours.subject!)![1];
