@@ -6,6 +6,7 @@ import { openDb, type Db } from './db/open';
 import { Intake } from './intake/intake';
 import { MailboxWatcher } from './mailbox/watcher';
 import { smtpMailer, type Mailer } from './outbox/mailer';
+import { Notifier } from './outbox/notify';
 import { Templates } from './outbox/templates';
 import { OutboxWorker } from './outbox/worker';
 import { BlobStore } from './storage/blobs';
@@ -36,6 +37,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
     db,
     clock,
     templates,
+    notifier: new Notifier(templates, config.engineers, config.security.token_secret),
     log: log.child({ component: 'intake' }),
     blobs: {
       raw: new BlobStore(path.join(config.data_dir, 'raw')),

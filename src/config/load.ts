@@ -28,7 +28,12 @@ export type ResolvedMailbox = Omit<MailboxConfig, 'imap' | 'smtp'> & {
   imap: Resolved<MailboxConfig['imap']>;
   smtp: Omit<MailboxConfig['smtp'], 'password'> & { password?: Secret };
 };
-export type Config = Omit<RawConfig, 'mailboxes' | 'templates_dir'> & { file: string; templates_dir: string; mailboxes: ResolvedMailbox[] };
+export type Config = Omit<RawConfig, 'mailboxes' | 'templates_dir' | 'security'> & {
+  file: string;
+  templates_dir: string;
+  mailboxes: ResolvedMailbox[];
+  security: { token_secret?: Secret };
+};
 
 /** --config, then $HELPDESK_CONFIG, then config/helpdesk.yaml. */
 export function findConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
@@ -77,6 +82,7 @@ export function parseConfig(text: string, file: string, secretEnv: SecretEnv): C
       password: m.smtp.password === undefined ? undefined : secret(m.smtp.password, ['mailboxes', i, 'smtp', 'password']),
     },
   }));
+  const tokenSecret = cfg.security.token_secret === undefined ? undefined : secret(cfg.security.token_secret, ['security', 'token_secret']);
   const templatesDir = cfg.templates_dir ?? defaultTemplatesDir;
   for (const lang of new Set(cfg.mailboxes.map((m) => m.language))) {
     const tpl = path.resolve(templatesDir, `registration.${lang}.hbs`);
@@ -85,7 +91,7 @@ export function parseConfig(text: string, file: string, secretEnv: SecretEnv): C
   if (problems.length > 0) throw new ConfigError(file, problems);
   // Under systemd, StateDirectory= is the natural home of the data when the file names none.
   const dataDir = !doc.has('data_dir') && secretEnv.env.STATE_DIRECTORY ? secretEnv.env.STATE_DIRECTORY.split(':')[0] : cfg.data_dir;
-  return { ...cfg, data_dir: dataDir, templates_dir: templatesDir, file, mailboxes };
+  return { ...cfg, data_dir: dataDir, templates_dir: templatesDir, file, mailboxes, security: { token_secret: tokenSecret } };
 }
 
 function toProblem(issue: z.core.$ZodIssue, lineOf: (p: PropertyKey[]) => number | null): ConfigProblem {

@@ -47,8 +47,17 @@ const smtpSchema = z.strictObject({
   password: secretSchema.optional(),
 });
 
+const lineName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'letters, digits, - and _ only');
+
+const engineerSchema = z.strictObject({
+  address,
+  name: z.string().min(1),
+  line: lineName.default('L1'),
+});
+
 const mailboxSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _ only'),
+  line: lineName.default('L1'),
   language: z.enum(['ru', 'en']).default('ru'),
   time_zone: timeZone.default('Europe/Moscow'),
   addresses: z.array(address).min(1),
@@ -100,6 +109,12 @@ export const configSchema = z
         max_seconds: z.number().positive().default(300),
       })
       .prefault({}),
+    engineers: z.array(engineerSchema).default([]),
+    security: z
+      .strictObject({
+        token_secret: secretSchema.optional(),
+      })
+      .prefault({}),
     mailboxes: z.array(mailboxSchema).min(1),
   })
   .superRefine((cfg, ctx) => {
@@ -110,6 +125,14 @@ export const configSchema = z
       }
       seen.set(m.name, i);
     });
+    const engineers = new Set<string>();
+    cfg.engineers.forEach((e, i) => {
+      if (engineers.has(e.address)) ctx.addIssue({ code: 'custom', path: ['engineers', i, 'address'], message: `duplicate engineer ${e.address}` });
+      engineers.add(e.address);
+    });
+    if (cfg.engineers.length > 0 && !cfg.security.token_secret) {
+      ctx.addIssue({ code: 'custom', path: ['security', 'token_secret'], message: 'is required when engineers are listed (it signs their reply addresses)' });
+    }
   });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -33,6 +33,11 @@ export const tickets = sqliteTable(
     requesterAddress: text('requester_address'),
     requesterName: text('requester_name'),
     language: text('language').notNull(),
+    /** The support line (team) working on it, and its responsible engineer (an address from the config). */
+    line: text('line').notNull().default('L1'),
+    assignee: text('assignee'),
+    priority: text('priority'),
+    type: text('type'),
     /** The earlier request this one continues (a reply to a closed request opens a new one that links it). */
     linkedTicketId: integer('linked_ticket_id'),
     createdAt: text('created_at').notNull(),
@@ -122,6 +127,7 @@ export const outbox = sqliteTable(
     fromAddress: text('from_address').notNull(),
     fromName: text('from_name').notNull(),
     toAddress: text('to_address').notNull(),
+    replyTo: text('reply_to'),
     subject: text('subject').notNull(),
     text: text('text').notNull(),
     inReplyTo: text('in_reply_to'),

@@ -1,4 +1,5 @@
 import { composeRegistration } from '../outbox/registration';
+import type { Notifier } from '../outbox/notify';
 import type { Templates } from '../outbox/templates';
 import type { Numbering } from '../ticket/numbering';
 import { addEvent, insertMessage, insertTicket, nextSeq, queueMail, type Tx } from '../ticket/store';
@@ -7,7 +8,10 @@ import { verdictOf } from './types';
 
 export interface Created {
   number: string;
+  /** The registration reply was queued. */
   queued: boolean;
+  /** Engineers notified. */
+  notified: number;
   suppressed?: string;
 }
 
@@ -19,7 +23,7 @@ export interface Created {
 export function createRequest(
   tx: Tx,
   p: Prepared,
-  deps: { numbering: Numbering; templates: Templates },
+  deps: { numbering: Numbering; templates: Templates; notifier: Notifier },
   now: Date,
   linked?: { ticketId: number; number: string; reason: string },
 ): Created {
@@ -40,6 +44,7 @@ export function createRequest(
     requesterAddress: mail.from?.address ?? null,
     requesterName: mail.from?.name || null,
     language: input.mailbox.language,
+    line: input.mailbox.line,
     linkedTicketId: linked?.ticketId ?? null,
     createdAt: input.receivedAt.toISOString(),
     updatedAt: at,
@@ -52,9 +57,10 @@ export function createRequest(
     addEvent(tx, { ticketId: linked.ticketId, messageId, type: 'ticket.continued', actor: 'system', at: now, data: { next: number, reason: linked.reason } });
   }
   for (const f of p.files.filter((x) => !x.stored)) event('attachment.skipped', 'system', { filename: f.filename, size: f.size, reason: f.skipReason });
+  const notified = automated ? 0 : deps.notifier.queue(tx, 'new', ticketId, input.mailbox, mail, now);
   if (suppressed) {
     event('reply.suppressed', 'system', { reason: suppressed });
-    return { number, queued: false, suppressed };
+    return { number, queued: false, notified, suppressed };
   }
   const reply = composeRegistration(deps.templates, input.mailbox, mail, number, input.receivedAt);
   queueMail(tx, {
@@ -73,5 +79,5 @@ export function createRequest(
     createdAt: at,
   });
   event('reply.queued', 'system', { kind: 'registration', messageId: reply.messageId });
-  return { number, queued: true };
+  return { number, queued: true, notified };
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import { tickets } from '../db/schema';
 import { parseEmail, type ParsedEmail } from '../mail/parse';
+import type { Notifier } from '../outbox/notify';
 import type { Templates } from '../outbox/templates';
 import type { BlobStore } from '../storage/blobs';
 import type { Numbering } from '../ticket/numbering';
@@ -22,6 +23,7 @@ export interface IntakeDeps {
   clock: Clock;
   numbering: Numbering;
   templates: Templates;
+  notifier: Notifier;
   log: Logger;
   attachmentMaxBytes: number;
   /** How long after `resolved` a customer's reply reopens the request (after that it opens a new one). */
@@ -47,7 +49,7 @@ export class Intake {
     const raw = blobs.raw.put(input.raw);
     const mail = await parseEmail(input.raw);
     const dedupKey = mail.messageId ? `mid:${mail.messageId}` : `sha256:${raw.sha256}`;
-    const ctx = { db, mail, input, dedupKey, numbering };
+    const ctx = { db, mail, input, dedupKey, numbering, isEngineer: (a: string) => this.deps.notifier.isEngineer(a) };
     const verdicts = this.filters.map((f) => f.run(ctx)).filter((v): v is Verdict => v !== null);
     const ignored = (ticketNumber: string | null): Outcome => {
       log.info({ event: 'intake.message.duplicate', messageId: mail.messageId, ticket: ticketNumber }, 'intake.message.duplicate');
@@ -74,30 +76,42 @@ export class Intake {
     const automated = verdictOf(p.verdicts, 'automated');
     const messageId = p.mail.messageId;
 
+    const fromEngineer = this.deps.notifier.isEngineer(p.mail.from?.address);
+    let notified = 0;
     const outcome = db.transaction((tx: Tx): Outcome => {
+      if (hit && fromEngineer) {
+        // An engineer's mail on a request: kept on it (commands come with their own filter).
+        appendFollowUp(tx, p, hit, now);
+        return { outcome: 'appended', ticketNumber: hit.number, messageId };
+      }
       if (hit) {
         const t = tx.select({ status: tickets.status, resolvedAt: tickets.resolvedAt }).from(tickets).where(eq(tickets.id, hit.ticketId)).get()!;
         const effect = onCustomerReply(t.status, t.resolvedAt ? new Date(t.resolvedAt) : null, now, this.deps.reopenWindowMs);
         if (effect.action === 'append') {
           const change = effect.status && !automated ? { status: effect.status, reason: effect.reason! } : undefined;
           const r = appendFollowUp(tx, p, hit, now, change);
+          if (!automated) notified = this.deps.notifier.queue(tx, 'followup', hit.ticketId, p.input.mailbox, p.mail, now, r.status);
           return { outcome: 'appended', ticketNumber: hit.number, messageId, ...r };
         }
         const c = createRequest(tx, p, this.deps, now, { ticketId: hit.ticketId, number: hit.number, reason: effect.reason });
+        notified = c.notified;
         return created(c, messageId, hit.number);
       }
-      return created(createRequest(tx, p, this.deps, now), messageId);
+      const c = createRequest(tx, p, this.deps, now);
+      notified = c.notified;
+      return created(c, messageId);
     }, { behavior: 'immediate' });
 
     const rlog = log.child({ ticket: outcome.ticketNumber });
     if (outcome.outcome === 'appended') {
-      rlog.info({ event: 'intake.message.appended', messageId, via: hit?.via, status: outcome.status }, 'intake.message.appended');
+      rlog.info({ event: 'intake.message.appended', messageId, via: hit?.via, status: outcome.status, fromEngineer, notified }, 'intake.message.appended');
+      if (notified > 0) this.deps.onQueued?.();
     } else if (outcome.outcome === 'created') {
       rlog.info(
-        { event: 'intake.message.stored', messageId, attachments: p.files.length, replyQueued: outcome.replyQueued, suppressed: outcome.replySuppressed, linkedTo: outcome.linkedTo },
+        { event: 'intake.message.stored', messageId, attachments: p.files.length, replyQueued: outcome.replyQueued, notified, suppressed: outcome.replySuppressed, linkedTo: outcome.linkedTo },
         'intake.message.stored',
       );
-      if (outcome.replyQueued) this.deps.onQueued?.();
+      if (outcome.replyQueued || notified > 0) this.deps.onQueued?.();
     }
     return outcome;
   }

@@ -37,6 +37,7 @@ export interface FilterContext {
   input: IntakeInput;
   dedupKey: string;
   numbering: Numbering;
+  isEngineer: (address: string) => boolean;
 }
 
 export interface Filter {

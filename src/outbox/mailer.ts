@@ -6,6 +6,7 @@ export interface Mailer {
   send(mail: {
     from: { name: string; address: string };
     to: string;
+    replyTo?: string | null;
     subject: string;
     text: string;
     messageId: string;
@@ -33,6 +34,7 @@ export function smtpMailer(mailbox: ResolvedMailbox): Mailer {
       const info = await transport.sendMail({
         from: m.from,
         to: m.to,
+        replyTo: m.replyTo ?? undefined,
         subject: m.subject,
         text: m.text,
         messageId: m.messageId,

@@ -78,6 +78,7 @@ export class OutboxWorker {
         const info = await mailer.send({
           from: { name: row.fromName, address: row.fromAddress },
           to: row.toAddress,
+          replyTo: row.replyTo,
           subject: row.subject,
           text: row.text,
           messageId: row.messageId,

@@ -6,6 +6,7 @@ import { Secret } from '../../src/config/secret';
 import { openDb } from '../../src/db/open';
 import { Intake } from '../../src/intake/intake';
 import type { Filter } from '../../src/intake/types';
+import { Notifier } from '../../src/outbox/notify';
 import { Templates } from '../../src/outbox/templates';
 import { BlobStore } from '../../src/storage/blobs';
 import { createNumbering } from '../../src/ticket/numbering';
@@ -16,6 +17,7 @@ export const silent = pino({ level: 'silent' });
 export function mailbox(over: Partial<ResolvedMailbox> = {}): ResolvedMailbox {
   return {
     name: 'support',
+    line: 'L1',
     language: 'ru',
     time_zone: 'Europe/Moscow',
     addresses: ['support@example.test'],
@@ -27,7 +29,15 @@ export function mailbox(over: Partial<ResolvedMailbox> = {}): ResolvedMailbox {
 }
 
 /** Intake on a fresh database in a temp dir, with a fake clock: no network. */
-export function intakeHarness(opts: { attachmentMaxBytes?: number; templatesDir?: string; start?: string; filters?: readonly Filter[] } = {}) {
+export const ENGINEERS = [
+  { address: 'anna@vendor.test', name: 'Анна', line: 'L1' },
+  { address: 'boris@vendor.test', name: 'Борис', line: 'L2' },
+];
+export const TOKEN_SECRET = new Secret('test-token-secret');
+
+export function intakeHarness(
+  opts: { attachmentMaxBytes?: number; templatesDir?: string; start?: string; filters?: readonly Filter[]; engineers?: typeof ENGINEERS } = {},
+) {
   const dataDir = tmpDir('unit');
   const db = openDb(dataDir, { migrate: true });
   const clock = new FakeClock(opts.start ?? '2026-11-20T09:30:00Z');
@@ -37,6 +47,7 @@ export function intakeHarness(opts: { attachmentMaxBytes?: number; templatesDir?
     db,
     clock,
     templates,
+    notifier: new Notifier(templates, opts.engineers ?? [], TOKEN_SECRET),
     log: silent,
     blobs: { raw: new BlobStore(path.join(dataDir, 'raw')), attachments: new BlobStore(path.join(dataDir, 'attachments')) },
     numbering: createNumbering({ format: 'SUP-{year}-{seq:6}', yearlyReset: true, timeZone: 'Europe/Moscow' }),

@@ -1,15 +1,18 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/open';
-import { messages, tickets } from '../../db/schema';
+import { messages, outbox, tickets } from '../../db/schema';
 import type { Address } from '../../mail/parse';
 
 /**
  * May this address write into the request by naming its number? Only its
- * requester and the people already on its thread (senders and recipients of
- * its mail). Anyone else who knows a number opens a request of their own.
+ * requester, the people already on its thread (senders and recipients of its
+ * mail, ours included) and engineers. Anyone else who knows a number opens a
+ * request of their own.
  */
-export function isParticipant(db: Db, ticketId: number, address: string | undefined): boolean {
+export function isParticipant(db: Db, ticketId: number, address: string | undefined, isEngineer: (a: string) => boolean): boolean {
   if (!address) return false;
+  if (isEngineer(address)) return true;
+  if (db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.ticketId, ticketId), eq(outbox.toAddress, address))).get()) return true;
   const t = db.select({ requester: tickets.requesterAddress }).from(tickets).where(eq(tickets.id, ticketId)).get();
   if (t?.requester === address) return true;
   const rows = db

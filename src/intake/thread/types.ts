@@ -13,6 +13,7 @@ export interface ThreadContext {
   db: Db;
   mail: ParsedEmail;
   numbering: Numbering;
+  isEngineer: (address: string) => boolean;
 }
 
 /** One way of finding the request a message belongs to. The first check that finds one wins. */

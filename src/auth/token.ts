@@ -1,0 +1,30 @@
+import crypto from 'node:crypto';
+import type { Secret } from '../config/secret';
+
+/**
+ * The reply address we give an engineer for one request:
+ * support+t.<number>.<mac>@domain, where mac = HMAC-SHA256(secret, number + engineer).
+ * Only that engineer's reply to that request carries a valid one, so it
+ * authenticates the engineer's commands even where DKIM is missing.
+ */
+export function replyAddress(secret: Secret, supportAddress: string, ticketNumber: string, engineer: string): string {
+  const [local, domain] = supportAddress.split('@');
+  return `${local}+t.${ticketNumber.toLowerCase()}.${mac(secret, ticketNumber, engineer)}@${domain}`;
+}
+
+/** The request number of a valid token among the addresses, for this sender; null when none is valid. */
+export function verifyReplyToken(secret: Secret, addresses: string[], sender: string): string | null {
+  for (const a of addresses) {
+    const m = /^[^@+]+\+t\.([^.@]+)\.([0-9a-f]{20})@/i.exec(a);
+    if (!m) continue;
+    const number = m[1].toUpperCase();
+    const expected = Buffer.from(mac(secret, number, sender));
+    const given = Buffer.from(m[2].toLowerCase());
+    if (expected.length === given.length && crypto.timingSafeEqual(expected, given)) return number;
+  }
+  return null;
+}
+
+function mac(secret: Secret, ticketNumber: string, engineer: string): string {
+  return crypto.createHmac('sha256', secret.reveal()).update(`${ticketNumber.toUpperCase()}\n${engineer.toLowerCase()}`).digest('hex').slice(0, 20);
+}

@@ -1,0 +1,72 @@
+import { eq } from 'drizzle-orm';
+import { replyAddress } from '../auth/token';
+import type { ResolvedMailbox } from '../config/load';
+import type { Secret } from '../config/secret';
+import { tickets } from '../db/schema';
+import type { ParsedEmail } from '../mail/parse';
+import { newPart } from '../mail/quotes';
+import { queueMail, addEvent, type Tx } from '../ticket/store';
+import { newMessageId } from './registration';
+import { formatLocalTime, type Templates } from './templates';
+
+export interface Engineer {
+  address: string;
+  name: string;
+  line: string;
+}
+
+/**
+ * Tells engineers about a request by mail: a new request goes to every
+ * engineer of its line, a customer's reply to its responsible engineer (or
+ * the line). Each mail carries that engineer's signed reply address.
+ */
+export class Notifier {
+  constructor(
+    private readonly templates: Templates,
+    private readonly engineers: readonly Engineer[],
+    private readonly secret: Secret | undefined,
+  ) {}
+
+  isEngineer(address: string | undefined): boolean {
+    return !!address && this.engineers.some((e) => e.address === address);
+  }
+
+  /** Queues the notifications inside the caller's transaction; returns how many. */
+  queue(tx: Tx, kind: 'new' | 'followup', ticketId: number, mailbox: ResolvedMailbox, mail: ParsedEmail, now: Date, status?: string): number {
+    const t = tx.select().from(tickets).where(eq(tickets.id, ticketId)).get()!;
+    const to = t.assignee && this.isEngineer(t.assignee) ? this.engineers.filter((e) => e.address === t.assignee) : this.engineers.filter((e) => e.line === t.line);
+    if (to.length === 0 || !this.secret) return 0;
+    const at = now.toISOString();
+    const text = this.templates.render(`notify-${kind}`, mailbox.language, {
+      number: t.number,
+      customer: mail.from ? `${mail.from.name ? `${mail.from.name} ` : ''}<${mail.from.address}>` : '-',
+      subject: mail.subject,
+      receivedAt: formatLocalTime(now, mailbox.time_zone, mailbox.language),
+      line: t.line,
+      status: status ?? '',
+      attachments: mail.attachments.map((a) => `${a.filename ?? '(unnamed)'} (${a.size} B)`).join(', '),
+      text: kind === 'new' ? mail.text.trim() : newPart(mail.text),
+    });
+    for (const e of to) {
+      const messageId = newMessageId(t.number, mailbox.addresses[0]);
+      queueMail(tx, {
+        ticketId,
+        kind: `notify-${kind}`,
+        mailbox: mailbox.name,
+        messageId,
+        fromAddress: mailbox.addresses[0],
+        fromName: mailbox.from_name,
+        toAddress: e.address,
+        replyTo: replyAddress(this.secret, mailbox.addresses[0], t.number, e.address),
+        subject: `[${t.number}] ${t.subject || '-'}`,
+        text,
+        inReplyTo: null,
+        referencesJson: '[]',
+        nextAttemptAt: at,
+        createdAt: at,
+      });
+      addEvent(tx, { ticketId, type: 'engineer.notified', actor: 'system', at: now, data: { kind, engineer: e.address, messageId } });
+    }
+    return to.length;
+  }
+}
