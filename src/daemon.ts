@@ -6,6 +6,7 @@ import { openDb, type Db } from './db/open';
 import { Intake } from './intake/intake';
 import { MailboxWatcher } from './mailbox/watcher';
 import { smtpMailer, type Mailer } from './outbox/mailer';
+import { CommandDesk } from './commands/desk';
 import { Notifier } from './outbox/notify';
 import { Templates } from './outbox/templates';
 import { OutboxWorker } from './outbox/worker';
@@ -33,11 +34,18 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
     retryInitialMs: config.outbox.retry_initial_seconds * 1000,
     retryMaxMs: config.outbox.retry_max_seconds * 1000,
   });
+  const notifier = new Notifier(templates, config.engineers, config.security.token_secret);
   const intake = new Intake({
     db,
     clock,
     templates,
-    notifier: new Notifier(templates, config.engineers, config.security.token_secret),
+    notifier,
+    desk: new CommandDesk({
+      templates,
+      notifier,
+      engineers: config.engineers,
+      auth: { secret: config.security.token_secret, trustedAuthservId: config.security.trusted_authserv_id },
+    }),
     log: log.child({ component: 'intake' }),
     blobs: {
       raw: new BlobStore(path.join(config.data_dir, 'raw')),

@@ -32,7 +32,7 @@ export type Config = Omit<RawConfig, 'mailboxes' | 'templates_dir' | 'security'>
   file: string;
   templates_dir: string;
   mailboxes: ResolvedMailbox[];
-  security: { token_secret?: Secret };
+  security: { token_secret?: Secret; trusted_authserv_id?: string };
 };
 
 /** --config, then $HELPDESK_CONFIG, then config/helpdesk.yaml. */
@@ -91,7 +91,7 @@ export function parseConfig(text: string, file: string, secretEnv: SecretEnv): C
   if (problems.length > 0) throw new ConfigError(file, problems);
   // Under systemd, StateDirectory= is the natural home of the data when the file names none.
   const dataDir = !doc.has('data_dir') && secretEnv.env.STATE_DIRECTORY ? secretEnv.env.STATE_DIRECTORY.split(':')[0] : cfg.data_dir;
-  return { ...cfg, data_dir: dataDir, templates_dir: templatesDir, file, mailboxes, security: { token_secret: tokenSecret } };
+  return { ...cfg, data_dir: dataDir, templates_dir: templatesDir, file, mailboxes, security: { ...cfg.security, token_secret: tokenSecret } };
 }
 
 function toProblem(issue: z.core.$ZodIssue, lineOf: (p: PropertyKey[]) => number | null): ConfigProblem {

@@ -113,6 +113,7 @@ export const configSchema = z
     security: z
       .strictObject({
         token_secret: secretSchema.optional(),
+        trusted_authserv_id: z.string().min(1).optional(),
       })
       .prefault({}),
     mailboxes: z.array(mailboxSchema).min(1),

@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import { tickets } from '../db/schema';
 import { parseEmail, type ParsedEmail } from '../mail/parse';
+import type { CommandDesk } from '../commands/desk';
 import type { Notifier } from '../outbox/notify';
 import type { Templates } from '../outbox/templates';
 import type { BlobStore } from '../storage/blobs';
@@ -24,6 +25,7 @@ export interface IntakeDeps {
   numbering: Numbering;
   templates: Templates;
   notifier: Notifier;
+  desk: CommandDesk;
   log: Logger;
   attachmentMaxBytes: number;
   /** How long after `resolved` a customer's reply reopens the request (after that it opens a new one). */
@@ -79,11 +81,7 @@ export class Intake {
     const fromEngineer = this.deps.notifier.isEngineer(p.mail.from?.address);
     let notified = 0;
     const outcome = db.transaction((tx: Tx): Outcome => {
-      if (hit && fromEngineer) {
-        // An engineer's mail on a request: kept on it (commands come with their own filter).
-        appendFollowUp(tx, p, hit, now);
-        return { outcome: 'appended', ticketNumber: hit.number, messageId };
-      }
+      if (hit && fromEngineer) return this.deps.desk.handle(tx, p, hit, now);
       if (hit) {
         const t = tx.select({ status: tickets.status, resolvedAt: tickets.resolvedAt }).from(tickets).where(eq(tickets.id, hit.ticketId)).get()!;
         const effect = onCustomerReply(t.status, t.resolvedAt ? new Date(t.resolvedAt) : null, now, this.deps.reopenWindowMs);
@@ -103,7 +101,10 @@ export class Intake {
     }, { behavior: 'immediate' });
 
     const rlog = log.child({ ticket: outcome.ticketNumber });
-    if (outcome.outcome === 'appended') {
+    if (outcome.outcome === 'command' || outcome.outcome === 'rejected') {
+      rlog.info({ event: `intake.message.${outcome.outcome}`, ...outcome }, `intake.message.${outcome.outcome}`);
+      this.deps.onQueued?.();
+    } else if (outcome.outcome === 'appended') {
       rlog.info({ event: 'intake.message.appended', messageId, via: hit?.via, status: outcome.status, fromEngineer, notified }, 'intake.message.appended');
       if (notified > 0) this.deps.onQueued?.();
     } else if (outcome.outcome === 'created') {

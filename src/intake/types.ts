@@ -49,4 +49,6 @@ export interface Filter {
 export type Outcome =
   | { outcome: 'created'; ticketNumber: string; messageId: string | null; replyQueued: boolean; replySuppressed?: string; linkedTo?: string }
   | { outcome: 'appended'; ticketNumber: string; messageId: string | null; status?: string }
+  | { outcome: 'command'; ticketNumber: string; messageId: string | null; applied: string[]; refused: { source: string; reason: string }[]; relayed: boolean; status?: string }
+  | { outcome: 'rejected'; ticketNumber: string; messageId: string | null; reason: string }
   | { outcome: 'ignored'; reason: 'duplicate'; ticketNumber: string | null; messageId: string | null };

@@ -6,6 +6,7 @@ import { Secret } from '../../src/config/secret';
 import { openDb } from '../../src/db/open';
 import { Intake } from '../../src/intake/intake';
 import type { Filter } from '../../src/intake/types';
+import { CommandDesk } from '../../src/commands/desk';
 import { Notifier } from '../../src/outbox/notify';
 import { Templates } from '../../src/outbox/templates';
 import { BlobStore } from '../../src/storage/blobs';
@@ -43,11 +44,13 @@ export function intakeHarness(
   const clock = new FakeClock(opts.start ?? '2026-11-20T09:30:00Z');
   const templates = new Templates(opts.templatesDir ?? path.join(root, 'templates'));
   let queued = 0;
+  const notifier = new Notifier(templates, opts.engineers ?? [], TOKEN_SECRET);
   const intake = new Intake({
     db,
     clock,
     templates,
-    notifier: new Notifier(templates, opts.engineers ?? [], TOKEN_SECRET),
+    notifier,
+    desk: new CommandDesk({ templates, notifier, engineers: opts.engineers ?? [], auth: { secret: TOKEN_SECRET, trustedAuthservId: 'mx.vendor.test' } }),
     log: silent,
     blobs: { raw: new BlobStore(path.join(dataDir, 'raw')), attachments: new BlobStore(path.join(dataDir, 'attachments')) },
     numbering: createNumbering({ format: 'SUP-{year}-{seq:6}', yearlyReset: true, timeZone: 'Europe/Moscow' }),

@@ -42,17 +42,6 @@ test('the customer\'s reply goes to the responsible engineer (or the line), with
   h.close();
 });
 
-test('an engineer\'s mail on a request is kept on it without moving its status or notifying anyone', async () => {
-  const { h, rows } = await withRequest();
-  h.db.$client.prepare("UPDATE tickets SET status = 'awaiting_info'").run();
-  const before = rows().length;
-  const m = buildMail({ from: 'anna@vendor.test', to: 'support@example.test', subject: 'Re: [SUP-2026-000001] Не работает вход', body: 'internal' });
-  expect(await h.intake.process({ raw: m.raw, mailbox: mb, receivedAt: h.clock.now() })).toMatchObject({ outcome: 'appended' });
-  expect(h.all<{ status: string }>('SELECT status FROM tickets')[0].status).toBe('awaiting_info');
-  expect(rows()).toHaveLength(before);
-  h.close();
-});
-
 test('no engineers configured: nobody is notified', async () => {
   const h = intakeHarness();
   const m = buildMail({ from: 'ivan@customer.test', to: 'support@example.test', subject: 'x', body: 'y' });

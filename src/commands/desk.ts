@@ -1,0 +1,166 @@
+import { and, asc, desc, eq } from 'drizzle-orm';
+import { authenticateEngineer, type AuthOptions } from '../auth/authenticate';
+import { messages, outbox, tickets } from '../db/schema';
+import { newPart } from '../mail/quotes';
+import type { Engineer, Notifier } from '../outbox/notify';
+import { newMessageId } from '../outbox/registration';
+import type { Templates } from '../outbox/templates';
+import type { Status } from '../ticket/status';
+import { addEvent, insertMessage, queueMail, type Tx } from '../ticket/store';
+import { tagSubject } from '../ticket/subject';
+import { inboundRow, type Prepared } from '../intake/prepared';
+import type { ThreadHit } from '../intake/thread/types';
+import type { Outcome } from '../intake/types';
+import { parseCommands, type Command } from './parse';
+
+const NO_SUBJECT = { ru: '(без темы)', en: '(no subject)' } as const;
+/** Status changes the customer is told about. */
+const TOLD: readonly Status[] = ['awaiting_info', 'suspended', 'resolved'];
+
+export interface DeskDeps {
+  templates: Templates;
+  notifier: Notifier;
+  engineers: readonly Engineer[];
+  auth: AuthOptions;
+}
+
+/**
+ * An engineer's reply on a request: authenticate it, apply its commands all
+ * or nothing, relay the rest to the customer, confirm to the engineer. Runs
+ * inside the intake transaction.
+ */
+export class CommandDesk {
+  private readonly lines: string[];
+  constructor(private readonly d: DeskDeps) {
+    this.lines = [...new Set(d.engineers.map((e) => e.line))];
+  }
+
+  handle(tx: Tx, p: Prepared, hit: ThreadHit, now: Date): Outcome {
+    const { mail, input } = p;
+    const at = now.toISOString();
+    const t = tx.select().from(tickets).where(eq(tickets.id, hit.ticketId)).get()!;
+    const engineer = this.d.engineers.find((e) => e.address === mail.from?.address)!;
+    const messageId = insertMessage(tx, inboundRow(p, t.id, at), p.files);
+    const event = (type: string, data: unknown) => addEvent(tx, { ticketId: t.id, messageId, type, actor: engineer.address, at: now, data });
+    const confirm = (data: Record<string, unknown>) => this.confirm(tx, t.id, t.number, engineer, input.mailbox, now, data);
+
+    const auth = authenticateEngineer(mail, t.number, this.d.auth);
+    if (!auth.ok) {
+      event('command.unauthenticated', { reason: auth.reason, message: mail.messageId, note: 'kept as an unverified note' });
+      confirm({ rejected: auth.reason, status: t.status });
+      return { outcome: 'rejected', ticketNumber: t.number, messageId: mail.messageId, reason: auth.reason };
+    }
+
+    const parsed = parseCommands(mail.subject, newPart(mail.text), { engineers: this.d.engineers, lines: this.lines });
+    if (parsed.refused.length > 0) {
+      event('command.refused', { refused: parsed.refused, message: mail.messageId, auth: auth.method });
+      confirm({ refused: parsed.refused, status: t.status });
+      return { outcome: 'command', ticketNumber: t.number, messageId: mail.messageId, applied: [], refused: parsed.refused, relayed: false };
+    }
+
+    const update: Partial<typeof tickets.$inferInsert> = { updatedAt: at };
+    let status = t.status as Status;
+    let wait: Extract<Command, { name: 'wait' }> | undefined;
+    for (const c of parsed.commands) {
+      if (c.name === 'status') status = c.status;
+      if (c.name === 'wait') {
+        status = 'suspended';
+        wait = c;
+      }
+      if (c.name === 'priority') update.priority = c.priority;
+      if (c.name === 'type') update.type = c.type;
+      if (c.name === 'assign') update.assignee = c.engineer;
+      if (c.name === 'escalate') Object.assign(update, { line: c.line, assignee: null });
+      event('command.applied', { command: c.source, message: mail.messageId, auth: auth.method });
+    }
+    const statusCommand = parsed.commands.some((c) => c.name === 'status' || c.name === 'wait');
+    if (!statusCommand && status === 'new' && parsed.body) status = 'in_progress'; // the first answer to the customer
+    if (status !== t.status) {
+      Object.assign(update, { status, resolvedAt: status === 'resolved' || status === 'closed' ? at : null });
+      event('status.changed', { from: t.status, to: status, reason: wait ? `${wait.why}${wait.comment ? `: ${wait.comment}` : ''}` : statusCommand ? 'command' : 'first reply by an engineer' });
+    }
+    tx.update(tickets).set(update).where(eq(tickets.id, t.id)).run();
+    if (update.line && update.line !== t.line) this.d.notifier.queue(tx, 'new', t.id, input.mailbox, mail, now);
+    else if (update.assignee && update.assignee !== t.assignee) this.d.notifier.queue(tx, 'new', t.id, input.mailbox, mail, now);
+
+    const told = status !== t.status && TOLD.includes(status);
+    const relayed = !parsed.note && !!t.requesterAddress && (parsed.body !== '' || told);
+    if (relayed) {
+      const lang = input.mailbox.language;
+      const text = this.d.templates.render('relay', lang, {
+        body: parsed.body,
+        awaiting_info: told && status === 'awaiting_info',
+        suspended: told && status === 'suspended',
+        resolved: told && status === 'resolved',
+        reason: wait?.why ?? '',
+        comment: wait?.comment ?? '',
+        supportName: input.mailbox.from_name,
+        number: t.number,
+      });
+      const thread = this.threadOf(tx, t.id, t.requesterAddress!);
+      const id = newMessageId(t.number, input.mailbox.addresses[0]);
+      queueMail(tx, {
+        ticketId: t.id,
+        kind: 'relay',
+        mailbox: input.mailbox.name,
+        messageId: id,
+        fromAddress: input.mailbox.addresses[0],
+        fromName: input.mailbox.from_name,
+        toAddress: t.requesterAddress!,
+        subject: tagSubject(t.subject, t.number, NO_SUBJECT[lang]),
+        text,
+        inReplyTo: thread.inReplyTo,
+        referencesJson: JSON.stringify(thread.references),
+        nextAttemptAt: at,
+        createdAt: at,
+      });
+      event('reply.relayed', { messageId: id, to: t.requesterAddress });
+    }
+    const applied = parsed.commands.map((c) => c.source);
+    confirm({ applied, relayed, status });
+    return { outcome: 'command', ticketNumber: t.number, messageId: mail.messageId, applied, refused: [], relayed, status };
+  }
+
+  /** The customer's latest message, and the thread's Message-IDs, for In-Reply-To/References. */
+  private threadOf(tx: Tx, ticketId: number, requester: string) {
+    const last = tx
+      .select({ id: messages.messageId })
+      .from(messages)
+      .where(and(eq(messages.ticketId, ticketId), eq(messages.direction, 'in'), eq(messages.fromAddress, requester)))
+      .orderBy(desc(messages.id))
+      .get();
+    const ours = tx
+      .select({ id: outbox.messageId })
+      .from(outbox)
+      .where(and(eq(outbox.ticketId, ticketId), eq(outbox.toAddress, requester)))
+      .orderBy(asc(outbox.id))
+      .all();
+    const theirs = tx
+      .select({ id: messages.messageId })
+      .from(messages)
+      .where(and(eq(messages.ticketId, ticketId), eq(messages.fromAddress, requester)))
+      .orderBy(asc(messages.id))
+      .all();
+    const references = [...new Set([...theirs, ...ours].map((r) => r.id).filter((x): x is string => !!x))].slice(-20);
+    return { inReplyTo: last?.id ?? null, references };
+  }
+
+  private confirm(tx: Tx, ticketId: number, number: string, engineer: Engineer, mailbox: Prepared['input']['mailbox'], now: Date, data: Record<string, unknown>): void {
+    const at = now.toISOString();
+    queueMail(tx, {
+      ticketId,
+      kind: 'confirm',
+      mailbox: mailbox.name,
+      messageId: newMessageId(number, mailbox.addresses[0]),
+      fromAddress: mailbox.addresses[0],
+      fromName: mailbox.from_name,
+      toAddress: engineer.address, // the configured address, never a Reply-To or Sender of the mail
+      subject: `[${number}] ${data.rejected ? '✗' : '✓'}`,
+      text: this.d.templates.render('confirm', mailbox.language, { number, rejected: '', applied: [], refused: [], relayed: false, ...data }),
+      inReplyTo: null,
+      referencesJson: '[]',
+      nextAttemptAt: at,
+      createdAt: at,
+    });
+  }
+}
