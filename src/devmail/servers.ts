@@ -222,6 +222,7 @@ async function configurePostfix(conf: string, dir: string, smtpPort: number, lmt
     'smtp_dns_support_level = disabled',
     'disable_dns_lookups = yes',
     'smtpd_banner = $myhostname ESMTP',
+    'recipient_delimiter = +',
     `maillog_file = ${dir}/postfix.log`,
     `maillog_file_prefixes = ${dir}`,
     'message_size_limit = 52428800',

@@ -19,6 +19,8 @@ export interface ConfigOptions {
   folder?: string;
   language?: 'ru' | 'en';
   attachmentMaxBytes?: number;
+  /** List anna@vendor.test as an engineer (with a token secret). */
+  engineers?: boolean;
 }
 
 /** A daemon config pointing at the test mail servers. */
@@ -39,7 +41,7 @@ reconnect:
   max_seconds: 2
 limits:
   attachment_max_bytes: ${o.attachmentMaxBytes ?? 1048576}
-mailboxes:
+${o.engineers ? 'engineers:\n  - { address: anna@vendor.test, name: Анна, line: L1 }\nsecurity:\n  token_secret: { env: TEST_TOKEN_SECRET }\n' : ''}mailboxes:
   - name: support
     language: ${o.language ?? 'ru'}
     addresses: [support@example.test]
@@ -61,7 +63,7 @@ mailboxes:
   return file;
 }
 
-export const daemonEnv = { ...process.env, TEST_IMAP_PASSWORD: 'secret-support' };
+export const daemonEnv = { ...process.env, TEST_IMAP_PASSWORD: 'secret-support', TEST_TOKEN_SECRET: 'test-token-secret' };
 
 /** The daemon as a real child process, its stdout (pino JSON) kept in a file. */
 export function startDaemon(config: string, logFile: string): ChildProcess {

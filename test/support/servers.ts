@@ -2,12 +2,13 @@ import { startMailServers, type MailServerOptions, type MailServers } from '../.
 
 export const SUPPORT = { address: 'support@example.test', password: 'secret-support' };
 export const CUSTOMER = { address: 'customer@customer.test', password: 'secret-customer' };
+export const ENGINEER = { address: 'anna@vendor.test', password: 'secret-engineer' };
 
 /** One private Dovecot + Postfix for the test file, with the support and customer mailboxes. */
 export function useMailServers(opts: MailServerOptions = {}): { servers: MailServers } {
   const holder = {} as { servers: MailServers };
   beforeAll(async () => {
-    holder.servers = await startMailServers([SUPPORT, CUSTOMER], opts);
+    holder.servers = await startMailServers([SUPPORT, CUSTOMER, ENGINEER], opts);
   });
   afterAll(async () => {
     await holder.servers?.stop();
