@@ -12,6 +12,7 @@ import type { Numbering } from '../ticket/numbering';
 import { onCustomerReply } from '../ticket/status';
 import type { NewAttachment, Tx } from '../ticket/store';
 import { appendFollowUp } from './append';
+import { answerStatus } from './answer-status';
 import { createRequest } from './create';
 import { filters as defaultFilters } from './filters';
 import { duplicate } from './filters/10-duplicate';
@@ -80,7 +81,16 @@ export class Intake {
 
     const fromEngineer = this.deps.notifier.isEngineer(p.mail.from?.address);
     let notified = 0;
+    const query = verdictOf(p.verdicts, 'statusQuery');
     const outcome = db.transaction((tx: Tx): Outcome => {
+      if (query && !automated && !fromEngineer) {
+        return answerStatus(tx, p, query.number ?? hit?.number ?? null, now, {
+          templates: this.deps.templates,
+          engineers: this.deps.notifier.engineers,
+          isEngineer: (a) => this.deps.notifier.isEngineer(a),
+          mayAnswer: !verdictOf(p.verdicts, 'noReply'),
+        });
+      }
       if (hit && fromEngineer) return this.deps.desk.handle(tx, p, hit, now);
       if (hit) {
         const t = tx.select({ status: tickets.status, resolvedAt: tickets.resolvedAt }).from(tickets).where(eq(tickets.id, hit.ticketId)).get()!;
@@ -101,7 +111,7 @@ export class Intake {
     }, { behavior: 'immediate' });
 
     const rlog = log.child({ ticket: outcome.ticketNumber });
-    if (outcome.outcome === 'command' || outcome.outcome === 'rejected') {
+    if (outcome.outcome === 'command' || outcome.outcome === 'rejected' || outcome.outcome === 'answered') {
       rlog.info({ event: `intake.message.${outcome.outcome}`, ...outcome }, `intake.message.${outcome.outcome}`);
       this.deps.onQueued?.();
     } else if (outcome.outcome === 'appended') {

@@ -14,7 +14,7 @@ export interface Prepared {
 }
 
 /** The messages row of an inbound message. */
-export function inboundRow(p: Prepared, ticketId: number, at: string): NewMessage {
+export function inboundRow(p: Prepared, ticketId: number | null, at: string): NewMessage {
   const { mail, input } = p;
   const automated = verdictOf(p.verdicts, 'automated');
   return {

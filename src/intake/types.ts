@@ -21,9 +21,10 @@ export type Verdict =
   | { filter: string; duplicateOf: { messageId: number; ticketNumber: string | null } }
   | { filter: string; automated: Automated }
   | { filter: string; noReply: string }
-  | { filter: string; followUpOf: ThreadHit };
+  | { filter: string; followUpOf: ThreadHit }
+  | { filter: string; statusQuery: { number: string | null } };
 
-type VerdictKey = 'duplicateOf' | 'automated' | 'noReply' | 'followUpOf';
+type VerdictKey = 'duplicateOf' | 'automated' | 'noReply' | 'followUpOf' | 'statusQuery';
 
 /** What the first filter that said `key` said, or undefined. */
 export function verdictOf<K extends VerdictKey>(verdicts: readonly Verdict[], key: K): Extract<Verdict, Record<K, unknown>>[K] | undefined {
@@ -51,4 +52,5 @@ export type Outcome =
   | { outcome: 'appended'; ticketNumber: string; messageId: string | null; status?: string }
   | { outcome: 'command'; ticketNumber: string; messageId: string | null; applied: string[]; refused: { source: string; reason: string }[]; relayed: boolean; status?: string }
   | { outcome: 'rejected'; ticketNumber: string; messageId: string | null; reason: string }
+  | { outcome: 'answered'; ticketNumber: string | null; messageId: string | null; answered: boolean }
   | { outcome: 'ignored'; reason: 'duplicate'; ticketNumber: string | null; messageId: string | null };

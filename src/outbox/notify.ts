@@ -23,7 +23,7 @@ export interface Engineer {
 export class Notifier {
   constructor(
     private readonly templates: Templates,
-    private readonly engineers: readonly Engineer[],
+    readonly engineers: readonly Engineer[],
     private readonly secret: Secret | undefined,
   ) {}
 

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/open';
+import type { Tx } from '../../ticket/store';
 import { messages, outbox, tickets } from '../../db/schema';
 import type { Address } from '../../mail/parse';
 
@@ -9,7 +10,7 @@ import type { Address } from '../../mail/parse';
  * mail, ours included) and engineers. Anyone else who knows a number opens a
  * request of their own.
  */
-export function isParticipant(db: Db, ticketId: number, address: string | undefined, isEngineer: (a: string) => boolean): boolean {
+export function isParticipant(db: Db | Tx, ticketId: number, address: string | undefined, isEngineer: (a: string) => boolean): boolean {
   if (!address) return false;
   if (isEngineer(address)) return true;
   if (db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.ticketId, ticketId), eq(outbox.toAddress, address))).get()) return true;
@@ -25,6 +26,6 @@ export function isParticipant(db: Db, ticketId: number, address: string | undefi
   );
 }
 
-export function ticketByNumber(db: Db, number: string): { id: number; number: string } | null {
+export function ticketByNumber(db: Db | Tx, number: string): { id: number; number: string } | null {
   return db.select({ id: tickets.id, number: tickets.number }).from(tickets).where(eq(tickets.number, number)).get() ?? null;
 }

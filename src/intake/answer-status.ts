@@ -1,0 +1,70 @@
+import { eq } from 'drizzle-orm';
+import { tickets } from '../db/schema';
+import type { Engineer } from '../outbox/notify';
+import { newMessageId } from '../outbox/registration';
+import { formatLocalTime, type Templates } from '../outbox/templates';
+import { addEvent, insertMessage, queueMail, type Tx } from '../ticket/store';
+import { tagSubject } from '../ticket/subject';
+import { inboundRow, type Prepared } from './prepared';
+import { isParticipant, ticketByNumber } from './thread/participants';
+import type { Outcome } from './types';
+
+const STATUS_WORDS = {
+  ru: { new: 'зарегистрировано', in_progress: 'в работе', awaiting_info: 'ждём информацию от вас', suspended: 'приостановлено', resolved: 'решено', closed: 'закрыто' },
+  en: { new: 'registered', in_progress: 'in progress', awaiting_info: 'waiting for your information', suspended: 'suspended', resolved: 'resolved', closed: 'closed' },
+} as const;
+
+/**
+ * Answers a status query: the request's status, responsible engineer and
+ * dates to its requester or someone on its thread; a neutral answer with no
+ * data to anyone else. The query itself is kept (on the request, or alone).
+ */
+export function answerStatus(
+  tx: Tx,
+  p: Prepared,
+  number: string | null,
+  now: Date,
+  deps: { templates: Templates; engineers: readonly Engineer[]; isEngineer: (a: string) => boolean; mayAnswer: boolean },
+): Outcome {
+  const { mail, input } = p;
+  const mailbox = input.mailbox;
+  const lang = mailbox.language;
+  const at = now.toISOString();
+  const asker = mail.from?.address;
+  const found = number ? ticketByNumber(tx, number) : null;
+  const allowed = !!found && isParticipant(tx, found.id, asker, deps.isEngineer);
+  const messageId = insertMessage(tx, inboundRow(p, allowed ? found!.id : null, at), p.files);
+  addEvent(tx, { ticketId: allowed ? found!.id : null, messageId, type: allowed ? 'status.queried' : 'status.query.refused', actor: asker ?? 'unknown', at: now, data: { number } });
+  if (asker && deps.mayAnswer) {
+    const t = allowed ? tx.select().from(tickets).where(eq(tickets.id, found!.id)).get()! : null;
+    const engineer = t?.assignee ? deps.engineers.find((e) => e.address === t.assignee) : undefined;
+    const text = t
+      ? deps.templates.render('status-answer', lang, {
+          number: t.number,
+          subject: t.subject,
+          status: STATUS_WORDS[lang][t.status as keyof (typeof STATUS_WORDS)['ru']] ?? t.status,
+          responsible: engineer?.name ?? (lang === 'ru' ? `линия поддержки ${t.line}` : `support line ${t.line}`),
+          updatedAt: formatLocalTime(new Date(t.updatedAt), mailbox.time_zone, lang),
+          createdAt: formatLocalTime(new Date(t.createdAt), mailbox.time_zone, lang),
+          supportName: mailbox.from_name,
+        })
+      : deps.templates.render('status-unknown', lang, { supportName: mailbox.from_name });
+    const tag = t ? tagSubject(t.subject, t.number, '-') : lang === 'ru' ? 'Статус обращения' : 'Request status';
+    queueMail(tx, {
+      ticketId: t?.id ?? null,
+      kind: t ? 'status' : 'status-unknown',
+      mailbox: mailbox.name,
+      messageId: newMessageId(t?.number ?? 'status', mailbox.addresses[0]),
+      fromAddress: mailbox.addresses[0],
+      fromName: mailbox.from_name,
+      toAddress: asker,
+      subject: tag,
+      text,
+      inReplyTo: mail.messageId,
+      referencesJson: JSON.stringify(mail.messageId ? [mail.messageId] : []),
+      nextAttemptAt: at,
+      createdAt: at,
+    });
+  }
+  return { outcome: 'answered', ticketNumber: allowed ? found!.number : null, messageId: mail.messageId, answered: !!asker && deps.mayAnswer };
+}
