@@ -2,7 +2,8 @@ import type { Secret } from '../config/secret';
 import type { ParsedEmail } from '../mail/parse';
 import { verifyReplyToken } from './token';
 
-export type AuthResult = { ok: true; method: 'token' | 'authentication-results' } | { ok: false; reason: string };
+export type AuthMethod = 'token' | 'dkim' | 'authentication-results';
+export type AuthResult = { ok: true; method: AuthMethod } | { ok: false; reason: string };
 
 export interface AuthOptions {
   secret: Secret | undefined;
@@ -16,17 +17,31 @@ export interface AuthOptions {
  * this request, or a DKIM/DMARC pass for the sender's domain stamped by our
  * own mail server.
  */
-export function authenticateEngineer(mail: ParsedEmail, ticketNumber: string, o: AuthOptions): AuthResult {
+export function authenticateEngineer(
+  mail: ParsedEmail,
+  ticketNumber: string,
+  o: AuthOptions & { dkimPass: readonly string[]; accept: readonly AuthMethod[] },
+): AuthResult {
   const from = mail.from?.address ?? '';
+  const domain = from.split('@')[1]?.toLowerCase() ?? '';
   const recipients = [...mail.to, ...mail.cc].map((a) => a.address);
   for (const h of ['delivered-to', 'x-original-to', 'envelope-to']) recipients.push(...(mail.headers.get(h) ?? []).map((v) => v.replace(/[<>\s]/g, '')));
-  if (o.secret && verifyReplyToken(o.secret, recipients, from) === ticketNumber) return { ok: true, method: 'token' };
-  if (o.trustedAuthservId && authResultsPass(mail, from, o.trustedAuthservId)) return { ok: true, method: 'authentication-results' };
+  const ok = (method: AuthMethod): AuthResult | null => (o.accept.includes(method) ? { ok: true, method } : null);
+  if (o.secret && verifyReplyToken(o.secret, recipients, from) === ticketNumber) {
+    const r = ok('token');
+    if (r) return r;
+  }
+  if (domain && o.dkimPass.includes(domain)) {
+    const r = ok('dkim');
+    if (r) return r;
+  }
+  if (o.trustedAuthservId && authResultsPass(mail, from, o.trustedAuthservId)) {
+    const r = ok('authentication-results');
+    if (r) return r;
+  }
   return {
     ok: false,
-    reason: o.trustedAuthservId
-      ? `no valid reply token for ${ticketNumber} and no DKIM/DMARC pass for ${from.split('@')[1] ?? '?'} from ${o.trustedAuthservId}`
-      : `no valid reply token for ${ticketNumber} (reply to the notification's address, or configure security.trusted_authserv_id)`,
+    reason: `no accepted proof that ${from} sent it (accepted for this engineer: ${o.accept.join(', ')}; a valid reply token for ${ticketNumber}${o.accept.includes('dkim') ? `, a DKIM signature of ${domain || '?'}` : ''}${o.trustedAuthservId ? `, an Authentication-Results pass from ${o.trustedAuthservId}` : ''})`,
   };
 }
 

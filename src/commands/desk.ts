@@ -44,7 +44,7 @@ export class CommandDesk {
     const event = (type: string, data: unknown) => addEvent(tx, { ticketId: t.id, messageId, type, actor: engineer.address, at: now, data });
     const confirm = (data: Record<string, unknown>) => this.confirm(tx, t.id, t.number, engineer, input.mailbox, now, data);
 
-    const auth = authenticateEngineer(mail, t.number, this.d.auth);
+    const auth = authenticateEngineer(mail, t.number, { ...this.d.auth, dkimPass: p.dkimPass, accept: engineer.accept ?? ['token', 'dkim', 'authentication-results'] });
     if (!auth.ok) {
       event('command.unauthenticated', { reason: auth.reason, message: mail.messageId, note: 'kept as an unverified note' });
       confirm({ rejected: auth.reason, status: t.status });

@@ -53,6 +53,8 @@ const engineerSchema = z.strictObject({
   address,
   name: z.string().min(1),
   line: lineName.default('L1'),
+  /** Which proofs that a mail is really theirs are accepted for their commands. */
+  accept: z.array(z.enum(['token', 'dkim', 'authentication-results'])).min(1).default(['token', 'dkim', 'authentication-results']),
 });
 
 const mailboxSchema = z.strictObject({

@@ -12,6 +12,7 @@ import type { Numbering } from '../ticket/numbering';
 import { onCustomerReply } from '../ticket/status';
 import type { NewAttachment, Tx } from '../ticket/store';
 import { appendFollowUp } from './append';
+import { dkimPassDomains, type Resolver } from '../auth/dkim';
 import { answerStatus } from './answer-status';
 import { createRequest } from './create';
 import { filters as defaultFilters } from './filters';
@@ -32,6 +33,8 @@ export interface IntakeDeps {
   /** How long after `resolved` a customer's reply reopens the request (after that it opens a new one). */
   reopenWindowMs: number;
   filters?: readonly Filter[];
+  /** DNS for DKIM checks of engineers' mail (tests pass a stub; default: the system's). */
+  dkimResolver?: Resolver;
   /** Called after a commit that queued mail, so the outbox can send at once. */
   onQueued?: () => void;
 }
@@ -60,7 +63,8 @@ export class Intake {
     };
     const dup = verdictOf(verdicts, 'duplicateOf');
     if (dup) return ignored(dup.ticketNumber);
-    const prepared: Prepared = { input, mail, raw, dedupKey, verdicts, files: this.storeAttachments(mail) };
+    const dkimPass = this.deps.notifier.isEngineer(mail.from?.address) ? await dkimPassDomains(input.raw, this.deps.dkimResolver).catch(() => []) : [];
+    const prepared: Prepared = { input, mail, raw, dedupKey, verdicts, files: this.storeAttachments(mail), dkimPass };
     try {
       return this.act(prepared);
     } catch (err) {

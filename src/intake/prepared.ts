@@ -11,6 +11,8 @@ export interface Prepared {
   dedupKey: string;
   verdicts: Verdict[];
   files: NewAttachment[];
+  /** Domains whose DKIM signatures on the message verify (looked up for engineers' mail only). */
+  dkimPass: string[];
 }
 
 /** The messages row of an inbound message. */

@@ -13,6 +13,7 @@ export interface Engineer {
   address: string;
   name: string;
   line: string;
+  accept?: readonly ('token' | 'dkim' | 'authentication-results')[];
 }
 
 /**

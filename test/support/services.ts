@@ -7,7 +7,8 @@ import { openDb } from '../../src/db/open';
 import { Intake } from '../../src/intake/intake';
 import type { Filter } from '../../src/intake/types';
 import { CommandDesk } from '../../src/commands/desk';
-import { Notifier } from '../../src/outbox/notify';
+import { Notifier, type Engineer } from '../../src/outbox/notify';
+import type { Resolver } from '../../src/auth/dkim';
 import { Templates } from '../../src/outbox/templates';
 import { BlobStore } from '../../src/storage/blobs';
 import { createNumbering } from '../../src/ticket/numbering';
@@ -30,14 +31,14 @@ export function mailbox(over: Partial<ResolvedMailbox> = {}): ResolvedMailbox {
 }
 
 /** Intake on a fresh database in a temp dir, with a fake clock: no network. */
-export const ENGINEERS = [
+export const ENGINEERS: Engineer[] = [
   { address: 'anna@vendor.test', name: 'Анна', line: 'L1' },
   { address: 'boris@vendor.test', name: 'Борис', line: 'L2' },
 ];
 export const TOKEN_SECRET = new Secret('test-token-secret');
 
 export function intakeHarness(
-  opts: { attachmentMaxBytes?: number; templatesDir?: string; start?: string; filters?: readonly Filter[]; engineers?: typeof ENGINEERS } = {},
+  opts: { attachmentMaxBytes?: number; templatesDir?: string; start?: string; filters?: readonly Filter[]; engineers?: readonly Engineer[]; dkimResolver?: Resolver } = {},
 ) {
   const dataDir = tmpDir('unit');
   const db = openDb(dataDir, { migrate: true });
@@ -57,6 +58,7 @@ export function intakeHarness(
     attachmentMaxBytes: opts.attachmentMaxBytes ?? 1024,
     reopenWindowMs: 14 * 24 * 3600 * 1000,
     onQueued: () => queued++,
+    dkimResolver: opts.dkimResolver ?? (async () => Promise.reject(Object.assign(new Error('no DNS in unit tests'), { code: 'ENOTFOUND' }))),
     filters: opts.filters,
   });
   const all = <T>(sql: string, ...p: unknown[]) => db.$client.prepare(sql).all(...p) as T[];

@@ -66,7 +66,7 @@ test('one bad command: nothing of the message is applied or sent, the engineer i
 test('an engineer\'s From without a token or a trusted DKIM pass changes nothing; the real engineer is told', async () => {
   const s = await setup();
   const out = await s.engineer('#status closed\n\nЗакрываю.', { to: 'support@example.test' });
-  expect(out).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('no valid reply token') });
+  expect(out).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('a valid reply token for SUP-2026-000001') });
   expect(s.ticket().status).toBe('new');
   expect(s.sent('relay')).toEqual([]);
   const [confirm] = s.sent('confirm');
