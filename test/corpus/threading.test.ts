@@ -1,0 +1,59 @@
+/**
+ * Threading on real-world replies: every corpus mail that names a parent
+ * (In-Reply-To / References) joins the request whose message has that
+ * Message-ID — however its client folded or formatted those headers. The
+ * corpus holds no parent itself, so each test first registers one with the
+ * Message-ID the reply names (the newest reference, as a mail client would
+ * have it).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseEmail } from '../../src/mail/parse';
+import { corpusDir } from '../support/env';
+import { buildMail } from '../support/mails';
+import { intakeHarness, mailbox } from '../support/services';
+
+const mails = fs
+  .readFileSync(path.join(corpusDir, 'MANIFEST.tsv'), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((l) => l.split('\t'))
+  .filter((c) => c[1] === 'mail')
+  .map((c) => c[0]);
+
+const replies: { file: string; parent: string; viaInReplyTo: boolean }[] = [];
+beforeAll(async () => {
+  for (const file of mails) {
+    const m = await parseEmail(fs.readFileSync(path.join(corpusDir, file)));
+    const parent = m.inReplyTo ?? m.references.at(-1);
+    if (parent && parent !== m.messageId) replies.push({ file, parent, viaInReplyTo: !!m.inReplyTo });
+  }
+});
+
+test('the corpus has replies that name their parent', () => {
+  expect(replies.length).toBeGreaterThanOrEqual(15);
+});
+
+test('each of them joins the request of its parent', async () => {
+  const results: { file: string; outcome: string; number: string | null }[] = [];
+  for (const r of replies) {
+    const h = intakeHarness({ attachmentMaxBytes: 1_000_000 });
+    const parent = buildMail({ from: 'parent@corpus.test', to: 'support@example.test', subject: 'the parent', body: 'first message', messageId: r.parent });
+    await h.intake.process({ raw: parent.raw, mailbox: mailbox(), receivedAt: h.clock.now() });
+    const out = await h.intake.process({ raw: fs.readFileSync(path.join(corpusDir, r.file)), mailbox: mailbox(), receivedAt: h.clock.now() });
+    results.push({ file: r.file, outcome: out.outcome, number: 'ticketNumber' in out ? out.ticketNumber : null });
+    h.close();
+  }
+  expect(results.filter((x) => x.outcome !== 'appended' || x.number !== 'SUP-2026-000001')).toEqual([]);
+});
+
+test('and without its parent, none of them is threaded into a request by mistake', async () => {
+  const h = intakeHarness({ attachmentMaxBytes: 1_000_000 });
+  const outcomes = [];
+  for (const r of replies) outcomes.push((await h.intake.process({ raw: fs.readFileSync(path.join(corpusDir, r.file)), mailbox: mailbox(), receivedAt: h.clock.now() })).outcome);
+  // "ignored": the corpus holds one mail twice (same Message-ID) in two folders.
+  expect(outcomes.filter((o) => o !== 'created' && o !== 'ignored')).toEqual([]);
+  expect(outcomes.filter((o) => o === 'created').length).toBeGreaterThanOrEqual(replies.length - 2);
+  h.close();
+});
