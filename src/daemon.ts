@@ -26,6 +26,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
   const db = openDb(config.data_dir, { migrate: true });
   const templates = new Templates(path.resolve(config.templates_dir));
   const mailers = new Map(config.mailboxes.map((m) => [m.name, smtpMailer(m)] as const));
+  const blobs = { raw: new BlobStore(path.join(config.data_dir, 'raw')), attachments: new BlobStore(path.join(config.data_dir, 'attachments')) };
   const outbox = new OutboxWorker({
     db,
     clock,
@@ -33,6 +34,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
     mailers,
     retryInitialMs: config.outbox.retry_initial_seconds * 1000,
     retryMaxMs: config.outbox.retry_max_seconds * 1000,
+    attachments: blobs.attachments,
   });
   const notifier = new Notifier(templates, config.engineers, config.security.token_secret);
   const intake = new Intake({
@@ -47,10 +49,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
       auth: { secret: config.security.token_secret, trustedAuthservId: config.security.trusted_authserv_id },
     }),
     log: log.child({ component: 'intake' }),
-    blobs: {
-      raw: new BlobStore(path.join(config.data_dir, 'raw')),
-      attachments: new BlobStore(path.join(config.data_dir, 'attachments')),
-    },
+    blobs,
     numbering: createNumbering({
       format: config.numbering.format,
       yearlyReset: config.numbering.yearly_reset,

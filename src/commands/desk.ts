@@ -1,6 +1,6 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { authenticateEngineer, type AuthOptions } from '../auth/authenticate';
-import { messages, outbox, tickets } from '../db/schema';
+import { attachments, messages, outbox, tickets } from '../db/schema';
 import { newPart } from '../mail/quotes';
 import type { Engineer, Notifier } from '../outbox/notify';
 import { newMessageId } from '../outbox/registration';
@@ -80,8 +80,10 @@ export class CommandDesk {
       event('status.changed', { from: t.status, to: status, reason: wait ? `${wait.why}${wait.comment ? `: ${wait.comment}` : ''}` : statusCommand ? 'command' : 'first reply by an engineer' });
     }
     tx.update(tickets).set(update).where(eq(tickets.id, t.id)).run();
-    if (update.line && update.line !== t.line) this.d.notifier.queue(tx, 'new', t.id, input.mailbox, mail, now);
-    else if (update.assignee && update.assignee !== t.assignee) this.d.notifier.queue(tx, 'new', t.id, input.mailbox, mail, now);
+    if ((update.line && update.line !== t.line) || (update.assignee && update.assignee !== t.assignee)) {
+      const first = this.firstMail(tx, t.id);
+      this.d.notifier.queue(tx, 'new', t.id, input.mailbox, first?.mail ?? mail, now, { files: first?.files });
+    }
 
     const told = status !== t.status && TOLD.includes(status);
     const relayed = !parsed.note && !!t.requesterAddress && (parsed.body !== '' || told);
@@ -119,6 +121,17 @@ export class CommandDesk {
     const applied = parsed.commands.map((c) => c.source);
     confirm({ applied, relayed, status });
     return { outcome: 'command', ticketNumber: t.number, messageId: mail.messageId, applied, refused: [], relayed, status };
+  }
+
+  /** The request's first message and its attachments: what an engineer it is handed to must see. */
+  private firstMail(tx: Tx, ticketId: number) {
+    const m = tx.select().from(messages).where(and(eq(messages.ticketId, ticketId), eq(messages.direction, 'in'))).orderBy(asc(messages.id)).get();
+    if (!m) return null;
+    const files = tx.select().from(attachments).where(eq(attachments.messageId, m.id)).all();
+    return {
+      mail: { from: m.fromAddress ? { address: m.fromAddress, name: m.fromName ?? '' } : null, subject: m.subject ?? '', text: m.text ?? '' },
+      files,
+    };
   }
 
   /** The customer's latest message, and the thread's Message-IDs, for In-Reply-To/References. */

@@ -132,6 +132,8 @@ export const outbox = sqliteTable(
     text: text('text').notNull(),
     inReplyTo: text('in_reply_to'),
     referencesJson: text('references_json').notNull().default('[]'),
+    /** Stored attachments to send along: [{sha256, filename, contentType}]. */
+    attachmentsJson: text('attachments_json').notNull().default('[]'),
     status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: text('next_attempt_at').notNull(),

@@ -57,7 +57,7 @@ export function createRequest(
     addEvent(tx, { ticketId: linked.ticketId, messageId, type: 'ticket.continued', actor: 'system', at: now, data: { next: number, reason: linked.reason } });
   }
   for (const f of p.files.filter((x) => !x.stored)) event('attachment.skipped', 'system', { filename: f.filename, size: f.size, reason: f.skipReason });
-  const notified = automated ? 0 : deps.notifier.queue(tx, 'new', ticketId, input.mailbox, mail, now);
+  const notified = automated ? 0 : deps.notifier.queue(tx, 'new', ticketId, input.mailbox, mail, now, { files: p.files });
   if (suppressed) {
     event('reply.suppressed', 'system', { reason: suppressed });
     return { number, queued: false, notified, suppressed };

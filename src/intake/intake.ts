@@ -102,7 +102,7 @@ export class Intake {
         if (effect.action === 'append') {
           const change = effect.status && !automated ? { status: effect.status, reason: effect.reason! } : undefined;
           const r = appendFollowUp(tx, p, hit, now, change);
-          if (!automated) notified = this.deps.notifier.queue(tx, 'followup', hit.ticketId, p.input.mailbox, p.mail, now, r.status);
+          if (!automated) notified = this.deps.notifier.queue(tx, 'followup', hit.ticketId, p.input.mailbox, p.mail, now, { status: r.status, files: p.files });
           return { outcome: 'appended', ticketNumber: hit.number, messageId, ...r };
         }
         const c = createRequest(tx, p, this.deps, now, { ticketId: hit.ticketId, number: hit.number, reason: effect.reason });

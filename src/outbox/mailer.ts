@@ -13,6 +13,7 @@ export interface Mailer {
     inReplyTo: string | null;
     references: string[];
     headers: Record<string, string>;
+    attachments?: { filename: string | null; contentType: string; content: Buffer }[];
   }): Promise<{ response: string }>;
   close(): void;
 }
@@ -41,6 +42,7 @@ export function smtpMailer(mailbox: ResolvedMailbox): Mailer {
         inReplyTo: m.inReplyTo ?? undefined,
         references: m.references.length > 0 ? m.references : undefined,
         headers: m.headers,
+        attachments: (m.attachments ?? []).map((a) => ({ filename: a.filename ?? undefined, contentType: a.contentType, content: a.content })),
       });
       return { response: String(info.response ?? '') };
     },

@@ -5,7 +5,7 @@ import type { Secret } from '../config/secret';
 import { tickets } from '../db/schema';
 import type { ParsedEmail } from '../mail/parse';
 import { newPart } from '../mail/quotes';
-import { queueMail, addEvent, type Tx } from '../ticket/store';
+import { queueMail, addEvent, type NewAttachment, type Tx } from '../ticket/store';
 import { newMessageId } from './registration';
 import { formatLocalTime, type Templates } from './templates';
 
@@ -33,7 +33,15 @@ export class Notifier {
   }
 
   /** Queues the notifications inside the caller's transaction; returns how many. */
-  queue(tx: Tx, kind: 'new' | 'followup', ticketId: number, mailbox: ResolvedMailbox, mail: ParsedEmail, now: Date, status?: string): number {
+  queue(
+    tx: Tx,
+    kind: 'new' | 'followup',
+    ticketId: number,
+    mailbox: ResolvedMailbox,
+    mail: Pick<ParsedEmail, 'from' | 'subject' | 'text'>,
+    now: Date,
+    o: { status?: string; files?: readonly NewAttachment[] } = {},
+  ): number {
     const t = tx.select().from(tickets).where(eq(tickets.id, ticketId)).get()!;
     const to = t.assignee && this.isEngineer(t.assignee) ? this.engineers.filter((e) => e.address === t.assignee) : this.engineers.filter((e) => e.line === t.line);
     if (to.length === 0 || !this.secret) return 0;
@@ -44,8 +52,8 @@ export class Notifier {
       subject: mail.subject,
       receivedAt: formatLocalTime(now, mailbox.time_zone, mailbox.language),
       line: t.line,
-      status: status ?? '',
-      attachments: mail.attachments.map((a) => `${a.filename ?? '(unnamed)'} (${a.size} B)`).join(', '),
+      status: o.status ?? '',
+      attachments: (o.files ?? []).map((a) => `${a.filename ?? '(unnamed)'} (${a.size} B${a.stored ? '' : ', not stored: too large'})`).join(', '),
       text: kind === 'new' ? mail.text.trim() : newPart(mail.text),
     });
     for (const e of to) {
@@ -63,6 +71,7 @@ export class Notifier {
         text,
         inReplyTo: null,
         referencesJson: '[]',
+        attachmentsJson: JSON.stringify((o.files ?? []).filter((f) => f.stored).map((f) => ({ sha256: f.sha256, filename: f.filename, contentType: f.contentType }))),
         nextAttemptAt: at,
         createdAt: at,
       });

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import { outbox, tickets } from '../db/schema';
+import type { BlobStore } from '../storage/blobs';
 import type { Mailer } from './mailer';
 
 export interface OutboxOptions {
@@ -13,6 +14,8 @@ export interface OutboxOptions {
   mailers: Map<string, Mailer>;
   retryInitialMs: number;
   retryMaxMs: number;
+  /** Where stored attachments are read from. */
+  attachments?: BlobStore;
 }
 
 /** Delay before attempt n+1 after n failures: initial·2^(n-1), capped. */
@@ -84,6 +87,10 @@ export class OutboxWorker {
           messageId: row.messageId,
           inReplyTo: row.inReplyTo,
           references: JSON.parse(row.referencesJson) as string[],
+          attachments: (JSON.parse(row.attachmentsJson) as { sha256: string; filename: string | null; contentType: string }[]).map((a) => ({
+            ...a,
+            content: this.o.attachments!.get(a.sha256),
+          })),
           headers: {
             'Auto-Submitted': 'auto-replied',
             'X-Auto-Response-Suppress': 'All',

@@ -40,7 +40,13 @@ test('customer → engineer notified → #status awaiting_info question → cust
   const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: mx.servers.smtpPort, secure: false, ignoreTLS: true });
   const status = () => query<{ status: string }>(dataDir, 'SELECT status FROM tickets')[0]?.status;
   try {
-    await smtp.sendMail({ from: `Иван <${CUSTOMER.address}>`, to: SUPPORT.address, subject: 'Не выгружается отчёт', text: 'Отчёт за октябрь не выгружается, ошибка 500.' });
+    await smtp.sendMail({
+      from: `Иван <${CUSTOMER.address}>`,
+      to: SUPPORT.address,
+      subject: 'Не выгружается отчёт',
+      text: 'Отчёт за октябрь не выгружается, ошибка 500.',
+      attachments: [{ filename: 'ошибка.txt', content: 'HTTP 500 at /reports/export' }],
+    });
     const [registration] = await mailOf(CUSTOMER, 1);
     const number = /\[(SUP-\d{4}-\d{6})\]/.exec(registration.subject!)![1];
 
@@ -49,6 +55,7 @@ test('customer → engineer notified → #status awaiting_info question → cust
     expect(notification.subject).toBe(`[${number}] Не выгружается отчёт`);
     expect(notification.text).toContain('Отчёт за октябрь не выгружается, ошибка 500.');
     expect(notification.replyTo!.value[0].address).toMatch(/^support\+t\..+@example\.test$/);
+    expect(notification.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['ошибка.txt', 'HTTP 500 at /reports/export']]);
 
     // The engineer asks a question.
     await smtp.sendMail(replyTo(notification, ENGINEER.address, '#status awaiting_info\n\nПодскажите, пожалуйста, версию программы.'));

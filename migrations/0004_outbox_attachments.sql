@@ -1,0 +1,1 @@
+ALTER TABLE `outbox` ADD `attachments_json` text DEFAULT '[]' NOT NULL;
