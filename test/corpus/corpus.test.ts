@@ -7,17 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { main } from '../../src/cli';
-import { corpusDir } from '../support/env';
+import { corpusDir, corpusMails } from '../support/env';
 import { intakeHarness, mailbox } from '../support/services';
 
-const rows = fs
-  .readFileSync(path.join(corpusDir, 'MANIFEST.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((l) => l.split('\t'))
-  .filter((c) => c[1] === 'mail')
-  .map((c) => c[0]);
+const rows = corpusMails();
 
 test('the corpus has its 153 mails', () => {
   expect(rows.length).toBe(153);

@@ -9,18 +9,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseEmail } from '../../src/mail/parse';
-import { corpusDir } from '../support/env';
+import { corpusDir, corpusMails } from '../support/env';
 import { buildMail } from '../support/mails';
 import { intakeHarness, mailbox } from '../support/services';
 
-const mails = fs
-  .readFileSync(path.join(corpusDir, 'MANIFEST.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((l) => l.split('\t'))
-  .filter((c) => c[1] === 'mail')
-  .map((c) => c[0]);
+const mails = corpusMails();
 
 const replies: { file: string; parent: string; viaInReplyTo: boolean }[] = [];
 beforeAll(async () => {

@@ -112,6 +112,18 @@ export function query<T>(dataDir: string, sql: string, ...params: unknown[]): T[
 /** The shared third-party mail corpus, beside the project (CI has it; a bare clone does not). */
 export const corpusDir = path.resolve(root, '..', 'shared', 'corpus');
 
+/** The corpus files that are mails (MANIFEST.tsv kind "mail"), relative to corpusDir. */
+export function corpusMails(): string[] {
+  return fs
+    .readFileSync(path.join(corpusDir, 'MANIFEST.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t'))
+    .filter((c) => c[1] === 'mail')
+    .map((c) => c[0]);
+}
+
 /** The pino records a daemon wrote so far. */
 export function logEvents(logFile: string): { event?: string; [k: string]: unknown }[] {
   if (!fs.existsSync(logFile)) return [];
