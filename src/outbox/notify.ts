@@ -52,6 +52,7 @@ export class Notifier {
       subject: mail.subject,
       receivedAt: formatLocalTime(now, mailbox.time_zone, mailbox.language),
       line: t.line,
+      priority: t.priority ?? '',
       status: o.status ?? '',
       attachments: (o.files ?? []).map((a) => `${a.filename ?? '(unnamed)'} (${a.size} B${a.stored ? '' : ', not stored: too large'})`).join(', '),
       text: kind === 'new' ? mail.text.trim() : newPart(mail.text),

@@ -26,6 +26,7 @@ test('a new request goes to the engineers of its line, each with their own signe
   const [att] = h.all<{ attachments_json: string }>("SELECT attachments_json FROM outbox WHERE kind = 'notify-new'");
   expect(JSON.parse(att.attachments_json)).toEqual([{ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), filename: 'screen.png', contentType: 'image/png' }]);
   expect(n.text).toContain('#status');
+  expect(n.text).toContain('Приоритет: не задан');
   expect(verifyReplyToken(TOKEN_SECRET, [n.reply_to!], 'anna@vendor.test')).toBe('SUP-2026-000001');
   expect(h.all<{ type: string }>("SELECT type FROM events WHERE type = 'engineer.notified'")).toHaveLength(1);
   h.close();
