@@ -6,6 +6,9 @@ import { configSchema, type RawConfig, type MailboxConfig } from './schema';
 import { resolveSecret, Secret, type SecretEnv } from './secret';
 import { defaultTemplatesDir } from '../paths';
 
+/** Every template the daemon renders; each must exist in each mailbox language. */
+export const TEMPLATE_NAMES = ['registration', 'notify-new', 'notify-followup', 'relay', 'confirm', 'status-answer', 'status-unknown'] as const;
+
 export interface ConfigProblem {
   path: string; // e.g. mailboxes[0].imap.port
   line: number | null; // 1-based line in the file
@@ -85,8 +88,10 @@ export function parseConfig(text: string, file: string, secretEnv: SecretEnv): C
   const tokenSecret = cfg.security.token_secret === undefined ? undefined : secret(cfg.security.token_secret, ['security', 'token_secret']);
   const templatesDir = cfg.templates_dir ?? defaultTemplatesDir;
   for (const lang of new Set(cfg.mailboxes.map((m) => m.language))) {
-    const tpl = path.resolve(templatesDir, `registration.${lang}.hbs`);
-    if (!fs.existsSync(tpl)) problems.push({ path: 'templates_dir', line: lineOf(['templates_dir']), message: `no template ${tpl}` });
+    for (const name of TEMPLATE_NAMES) {
+      const tpl = path.resolve(templatesDir, `${name}.${lang}.hbs`);
+      if (!fs.existsSync(tpl)) problems.push({ path: 'templates_dir', line: lineOf(['templates_dir']), message: `no template ${tpl}` });
+    }
   }
   if (problems.length > 0) throw new ConfigError(file, problems);
   // Under systemd, StateDirectory= is the natural home of the data when the file names none.

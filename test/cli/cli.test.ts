@@ -122,7 +122,7 @@ test('migrate creates the database; tickets list before it explains what to do',
 test('ingest that cannot store the message exits 75 (EX_TEMPFAIL), so the MTA keeps it and retries', () => {
   const dir = tmpDir('cli');
   const file = config(dir, '');
-  fs.mkdirSync(path.join(dir, 'tpl'));
+  fs.cpSync(path.join(root, 'templates'), path.join(dir, 'tpl'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'tpl', 'registration.en.hbs'), '{{number}} {{noSuchField}}'); // fails when rendered
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(`templates_dir: ${path.join(root, 'templates')}`, `templates_dir: ${path.join(dir, 'tpl')}`));
   const m = buildMail({ from: 'ivan@customer.test', to: 'support@example.test', subject: 'x', body: 'y' });
