@@ -1,0 +1,118 @@
+import { instantOf, localParts } from './zone';
+
+/** Working hours of one day: [start, end) in minutes after local midnight. */
+export type Hours = readonly (readonly [number, number])[];
+
+/** A working-time calendar: a zone, weekly hours, and the year data of a production calendar. */
+export interface Calendar {
+  name: string;
+  timeZone: string;
+  /** true: every instant counts (24x7); the rest is then unused. */
+  always: boolean;
+  /** Hours per ISO weekday, index 0 = Monday … 6 = Sunday. */
+  week: readonly Hours[];
+  /** Non-working dates, "YYYY-MM-DD". */
+  holidays: ReadonlySet<string>;
+  /** Weekend dates that are working days (with the normal weekday hours). */
+  workdays: ReadonlySet<string>;
+  /** Pre-holiday dates, shortened at the end by shortenedByMinutes. */
+  shortened: ReadonlySet<string>;
+  shortenedByMinutes: number;
+  /** Years that have holiday data. */
+  years: ReadonlySet<number>;
+  /** The normal working-day length, what "1d" counts: 9 h for 09:00–18:00, 24 h for 24x7. */
+  dayMinutes: number;
+}
+
+const DAY = 86_400_000;
+
+/** The working intervals of a local date, as instants [start, end). */
+export function workingIntervals(cal: Calendar, year: number, month: number, day: number): [number, number][] {
+  const key = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  if (cal.holidays.has(key)) return [];
+  const weekday = (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7;
+  let hours: Hours = cal.week[weekday];
+  if (cal.workdays.has(key) && hours.length === 0) hours = normalHours(cal);
+  if (cal.shortened.has(key) && hours.length > 0) {
+    const last = hours[hours.length - 1];
+    hours = [...hours.slice(0, -1), [last[0], Math.max(last[0], last[1] - cal.shortenedByMinutes)] as const];
+  }
+  return hours
+    .filter(([s, e]) => e > s)
+    .map(([s, e]) => [instantOf(year, month, day, s, cal.timeZone), instantOf(year, month, day, e, cal.timeZone)]);
+}
+
+/** The hours of the calendar's first working weekday (what a transferred working Saturday gets). */
+function normalHours(cal: Calendar): Hours {
+  return cal.week.find((h) => h.length > 0) ?? [];
+}
+
+/** Local dates from the one containing `ms`, one after another (cal.timeZone). */
+function* datesFrom(ms: number, timeZone: string): Generator<[number, number, number]> {
+  const p = localParts(ms, timeZone);
+  for (let d = Date.UTC(p.year, p.month - 1, p.day); ; d += DAY) {
+    const t = new Date(d);
+    yield [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate()];
+  }
+}
+
+/** Ten years without a working minute means the calendar has none. */
+const MAX_DAYS = 3660;
+
+/** A pause of the clock: [start, end) (an open pause has end = Infinity). */
+export type Pause = readonly [number, number];
+
+/** Counted intervals of a date: working hours (the whole day on 24x7) minus the pauses. */
+function countedIntervals(cal: Calendar, y: number, m: number, d: number, pauses: readonly Pause[]): [number, number][] {
+  let out = cal.always ? [[instantOf(y, m, d, 0, cal.timeZone), instantOf(y, m, d, 1440, cal.timeZone)] as [number, number]] : workingIntervals(cal, y, m, d);
+  for (const [ps, pe] of pauses) {
+    out = out.flatMap(([s, e]): [number, number][] => (pe <= s || ps >= e ? [[s, e]] : ([[s, Math.min(ps, e)], [Math.max(pe, s), e]] as [number, number][]).filter(([a, b]) => b > a)));
+  }
+  return out;
+}
+
+/**
+ * The earliest instant at which the working time counted from `start`
+ * reaches `minutes`, not counting the pauses. Exact to the millisecond;
+ * 24x7 calendars count elapsed time (23 or 25 h on a DST day).
+ */
+export function addBusinessTime(start: Date, minutes: number, cal: Calendar, pauses: readonly Pause[] = []): Date {
+  if (!(minutes >= 0)) throw new Error(`bad duration ${minutes}`);
+  const from = start.getTime();
+  if (cal.always && pauses.length === 0) return new Date(from + minutes * 60_000);
+  let left = minutes * 60_000;
+  let n = 0;
+  for (const [y, m, d] of datesFrom(from, cal.timeZone)) {
+    if (++n > MAX_DAYS) throw new Error(`calendar ${cal.name} has no working time within ten years of ${start.toISOString()}`);
+    for (const [s, e] of countedIntervals(cal, y, m, d, pauses)) {
+      if (e <= from) continue;
+      const begin = Math.max(s, from);
+      if (left <= e - begin) return new Date(begin + left);
+      left -= e - begin;
+    }
+  }
+  throw new Error('unreachable');
+}
+
+/** Working minutes between two instants, not counting the pauses (0 when b ≤ a). */
+export function businessTimeBetween(a: Date, b: Date, cal: Calendar, pauses: readonly Pause[] = []): number {
+  const from = a.getTime();
+  const to = b.getTime();
+  if (to <= from) return 0;
+  if (cal.always && pauses.length === 0) return (to - from) / 60_000;
+  let total = 0;
+  for (const [y, m, d] of datesFrom(from, cal.timeZone)) {
+    if (instantOf(y, m, d, 0, cal.timeZone) >= to) break;
+    for (const [s, e] of countedIntervals(cal, y, m, d, pauses)) total += Math.max(0, Math.min(e, to) - Math.max(s, from));
+  }
+  return total / 60_000;
+}
+
+/** "30m", "4h", "2d" (working days of the calendar's normal length) or plain minutes. */
+export function parseDuration(text: string | number, cal: Pick<Calendar, 'dayMinutes'>): number {
+  if (typeof text === 'number') return text;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d)\s*$/i.exec(text);
+  if (!m) throw new Error(`bad duration "${text}": use e.g. 30m, 4h, 2d`);
+  const n = Number(m[1]);
+  return m[2].toLowerCase() === 'h' ? n * 60 : m[2].toLowerCase() === 'd' ? n * cal.dayMinutes : n;
+}
