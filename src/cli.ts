@@ -5,6 +5,7 @@ import { processIo, type Io } from './cli/io';
 import { parseCommand } from './cli/parse-command';
 import { listTickets, showTicket } from './cli/tickets-command';
 import { ingestCommand } from './cli/ingest-command';
+import { slaDue } from './cli/sla-command';
 import { startCommand } from './cli/start-command';
 import { openDb, appliedMigrations } from './db/open';
 
@@ -31,7 +32,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .description('create or upgrade the database in data_dir')
     .option(...configOption)
     .action((o) => {
-      const config = configOrExplain(io, o.config);
+      const config = configOrExplain(io, o.config, { secrets: false });
       if (!config) return void (code = 1);
       const db = openDb(config.data_dir, { migrate: true });
       io.out(`${config.data_dir}: database at migration ${appliedMigrations(db)}`);
@@ -67,6 +68,20 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       code = await ingestCommand(io, o, systemClock);
     });
 
+  const sla = program.command('sla').description('service-level deadlines');
+  sla
+    .command('due')
+    .description('reaction and resolution deadlines of a request (business time of the plan\'s calendars)')
+    .requiredOption('--plan <name>', 'plan (from the config)')
+    .requiredOption('--severity <name>', 'severity (from the plan)')
+    .requiredOption('--opened <iso8601>', 'when the request was opened')
+    .option('--paused <start/end>', 'a pause not counted (ISO 8601 interval); repeatable', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--json', 'print JSON')
+    .option(...configOption)
+    .action((o) => {
+      code = slaDue(io, o);
+    });
+
   const ticketsCmd = program.command('tickets').description('look at requests');
   ticketsCmd
     .command('list')
@@ -95,7 +110,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 }
 
 function withReadDb(io: Io, configFile: string | undefined, fn: (db: ReturnType<typeof openDb>) => number): number {
-  const config = configOrExplain(io, configFile);
+  const config = configOrExplain(io, configFile, { secrets: false });
   if (!config) return 1;
   let db;
   try {

@@ -1,11 +1,11 @@
-import { ConfigError, findConfigFile, formatProblem, loadConfig, type Config } from '../config/load';
+import { ConfigError, findConfigFile, formatProblem, loadConfig, type Config, type LoadOptions } from '../config/load';
 import type { Io } from './io';
 
 /** Loads the config named by --config / $HELPDESK_CONFIG / config/helpdesk.yaml, or prints why not. */
-export function configOrExplain(io: Io, explicit: string | undefined): Config | null {
+export function configOrExplain(io: Io, explicit: string | undefined, opts: LoadOptions = {}): Config | null {
   const file = findConfigFile(explicit, io.env);
   try {
-    return loadConfig(file, { env: io.env });
+    return loadConfig(file, { env: io.env }, opts);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     io.err(`${file}: ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}`);

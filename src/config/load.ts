@@ -44,17 +44,22 @@ export function findConfigFile(explicit: string | undefined, env: NodeJS.Process
 }
 
 /** Reads, validates and resolves a config file. Throws ConfigError listing every problem with its line. */
-export function loadConfig(file: string, secretEnv: SecretEnv = { env: process.env }): Config {
+export function loadConfig(file: string, secretEnv: SecretEnv = { env: process.env }, opts: LoadOptions = {}): Config {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     throw new ConfigError(file, [{ path: '', line: null, message: `cannot read: ${(err as NodeJS.ErrnoException).code}` }]);
   }
-  return parseConfig(text, file, secretEnv);
+  return parseConfig(text, file, secretEnv, opts);
 }
 
-export function parseConfig(text: string, file: string, secretEnv: SecretEnv): Config {
+export interface LoadOptions {
+  /** false: leave secrets unresolved (empty) — for commands that connect to no server. */
+  secrets?: boolean;
+}
+
+export function parseConfig(text: string, file: string, secretEnv: SecretEnv, opts: LoadOptions = {}): Config {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -69,6 +74,7 @@ export function parseConfig(text: string, file: string, secretEnv: SecretEnv): C
 
   const problems: ConfigProblem[] = [];
   const secret = (ref: Parameters<typeof resolveSecret>[0], p: PropertyKey[]): Secret => {
+    if (opts.secrets === false) return new Secret('');
     try {
       return resolveSecret(ref, secretEnv);
     } catch (err) {
@@ -86,6 +92,11 @@ export function parseConfig(text: string, file: string, secretEnv: SecretEnv): C
     },
   }));
   const tokenSecret = cfg.security.token_secret === undefined ? undefined : secret(cfg.security.token_secret, ['security', 'token_secret']);
+  for (const [name, c] of Object.entries(cfg.calendars)) {
+    if (c.production && !fs.existsSync(path.resolve(path.dirname(file), c.production))) {
+      problems.push({ path: `calendars.${name}.production`, line: lineOf(['calendars', name, 'production']), message: `no file ${path.resolve(path.dirname(file), c.production)}` });
+    }
+  }
   const templatesDir = cfg.templates_dir ?? defaultTemplatesDir;
   for (const lang of new Set(cfg.mailboxes.map((m) => m.language))) {
     for (const name of TEMPLATE_NAMES) {

@@ -68,6 +68,35 @@ const mailboxSchema = z.strictObject({
   smtp: smtpSchema,
 });
 
+const duration = z.union([z.number().nonnegative(), z.string().regex(/^\s*\d+(\.\d+)?\s*(m|min|h|d)\s*$/i, 'a duration such as 30m, 4h or 2d')]);
+const hoursOfDay = z.string().regex(/^\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*(,\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*)*$/, 'hours such as 09:00-18:00').nullable();
+
+const calendarSchema = z.strictObject({
+  time_zone: timeZone,
+  /** "24x7", or per weekday. */
+  hours: z.union([
+    z.literal('24x7'),
+    z.strictObject({ mon: hoursOfDay.optional(), tue: hoursOfDay.optional(), wed: hoursOfDay.optional(), thu: hoursOfDay.optional(), fri: hoursOfDay.optional(), sat: hoursOfDay.optional(), sun: hoursOfDay.optional() }),
+  ]),
+  /** A production calendar data file (holidays, transfers, shortened days), relative to the config file. */
+  production: z.string().min(1).optional(),
+});
+
+const severityTargets = z.strictObject({
+  reaction: duration,
+  /** null: no resolution target (Basic, medium). */
+  resolution: duration.nullable(),
+  /** This severity runs on another calendar than the plan's (Digit: p1 is 24x7). */
+  calendar: z.string().min(1).optional(),
+});
+
+const planSchema = z.strictObject({
+  calendar: z.string().min(1),
+  severities: z.record(z.string().regex(/^[a-z0-9_-]+$/), severityTargets).refine((r) => Object.keys(r).length > 0, 'at least one severity'),
+  /** Open requests at once per customer; null: no limit. */
+  max_open: z.number().int().positive().nullable().default(null),
+});
+
 export const configSchema = z
   .strictObject({
     data_dir: z.string().min(1).default('./data'),
@@ -112,6 +141,8 @@ export const configSchema = z
       })
       .prefault({}),
     engineers: z.array(engineerSchema).default([]),
+    calendars: z.record(z.string().regex(/^[a-z0-9_-]+$/), calendarSchema).default({}),
+    plans: z.record(z.string().regex(/^[a-z0-9_-]+$/), planSchema).default({}),
     security: z
       .strictObject({
         token_secret: secretSchema.optional(),
@@ -133,6 +164,12 @@ export const configSchema = z
       if (engineers.has(e.address)) ctx.addIssue({ code: 'custom', path: ['engineers', i, 'address'], message: `duplicate engineer ${e.address}` });
       engineers.add(e.address);
     });
+    for (const [name, plan] of Object.entries(cfg.plans)) {
+      if (!cfg.calendars[plan.calendar]) ctx.addIssue({ code: 'custom', path: ['plans', name, 'calendar'], message: `no calendar "${plan.calendar}" (have: ${Object.keys(cfg.calendars).join(', ') || 'none'})` });
+      for (const [sev, t] of Object.entries(plan.severities)) {
+        if (t.calendar && !cfg.calendars[t.calendar]) ctx.addIssue({ code: 'custom', path: ['plans', name, 'severities', sev, 'calendar'], message: `no calendar "${t.calendar}"` });
+      }
+    }
     if (cfg.engineers.length > 0 && !cfg.security.token_secret) {
       ctx.addIssue({ code: 'custom', path: ['security', 'token_secret'], message: 'is required when engineers are listed (it signs their reply addresses)' });
     }

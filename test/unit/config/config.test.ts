@@ -12,7 +12,7 @@ const secrets = { env: { HELPDESK_IMAP_PASSWORD: 'imap-pw' } as NodeJS.ProcessEn
 
 function problems(text: string, env: SecretEnv = secrets): ConfigProblem[] {
   try {
-    parseConfig(text, 'test.yaml', env);
+    parseConfig(text, examplePath, env);
   } catch (err) {
     if (err instanceof ConfigError) return err.problems;
     throw err;
@@ -134,9 +134,9 @@ test('the flag of flag mode must be an IMAP keyword', () => {
 
 test('without data_dir in the file, systemd\'s $STATE_DIRECTORY is used; a data_dir in the file wins', () => {
   const env = { ...secrets, env: { ...secrets.env, STATE_DIRECTORY: '/var/lib/helpdesk' } };
-  expect(parseConfig(example.replace('data_dir: ./data\n', ''), 'x.yaml', env).data_dir).toBe('/var/lib/helpdesk');
-  expect(parseConfig(example, 'x.yaml', env).data_dir).toBe('./data');
-  expect(parseConfig(example.replace('data_dir: ./data\n', ''), 'x.yaml', secrets).data_dir).toBe('./data');
+  expect(parseConfig(example.replace('data_dir: ./data\n', ''), examplePath, env).data_dir).toBe('/var/lib/helpdesk');
+  expect(parseConfig(example, examplePath, env).data_dir).toBe('./data');
+  expect(parseConfig(example.replace('data_dir: ./data\n', ''), examplePath, secrets).data_dir).toBe('./data');
 });
 
 test('a templates_dir without the templates of a mailbox language is a problem', () => {
@@ -144,5 +144,14 @@ test('a templates_dir without the templates of a mailbox language is a problem',
   const found = problems(text);
   expect(found).toHaveLength(7);
   expect(found[0]).toEqual({ path: 'templates_dir', line: text.split('\n').findIndex((l) => l.startsWith('templates_dir')) + 1, message: 'no template /nonexistent/templates/registration.ru.hbs' });
-  expect(parseConfig(example.replace('templates_dir: ./templates\n', ''), 'x.yaml', secrets).templates_dir).toMatch(/templates$/);
+  expect(parseConfig(example.replace('templates_dir: ./templates\n', ''), examplePath, secrets).templates_dir).toMatch(/templates$/);
+});
+
+test('plans must name existing calendars; production files must exist', () => {
+  const text = example.replace('    calendar: msk-24x7\n    max_open: null\n    severities:\n      critical: { reaction: 20m', '    calendar: msk-9x5\n    max_open: null\n    severities:\n      critical: { reaction: 20m');
+  expect(problems(text)).toEqual([expect.objectContaining({ path: 'plans.premium.calendar', message: expect.stringContaining('no calendar "msk-9x5"') })]);
+  const noFile = example.replace('production: calendars/ru.yaml', 'production: calendars/xx.yaml');
+  expect(problems(noFile)).toEqual([
+    { path: 'calendars.msk-workdays.production', line: noFile.split('\n').findIndex((l) => l.includes('calendars/xx.yaml')) + 1, message: expect.stringContaining('no file') },
+  ]);
 });

@@ -1,0 +1,46 @@
+import type { Pause } from '../sla/calendar';
+import { isoInZone, SlaPlans, UnknownTarget } from '../sla/plans';
+import { configOrExplain } from './config-command';
+import type { Io } from './io';
+
+/** sysexits-like: a usage error (unknown plan or severity, bad argument). */
+const EX_USAGE = 2;
+
+/** `helpdesk sla due`: the deadlines of a request, from the config's plans and calendars. */
+export function slaDue(io: Io, o: { config?: string; plan: string; severity: string; opened: string; paused: string[]; json?: boolean }): number {
+  const config = configOrExplain(io, o.config, { secrets: false });
+  if (!config) return 1;
+  const opened = new Date(o.opened);
+  if (Number.isNaN(opened.getTime())) {
+    io.err(`--opened "${o.opened}" is not an ISO 8601 time (e.g. 2026-11-17T10:00:00+03:00)`);
+    return EX_USAGE;
+  }
+  const pauses: Pause[] = [];
+  for (const p of o.paused) {
+    const [a, b] = p.split('/').map((x) => new Date(x));
+    if (!a || !b || Number.isNaN(a.getTime()) || Number.isNaN(b.getTime()) || b < a) {
+      io.err(`--paused "${p}" is not an ISO 8601 interval START/END`);
+      return EX_USAGE;
+    }
+    pauses.push([a.getTime(), b.getTime()]);
+  }
+  let due;
+  try {
+    due = new SlaPlans(config).due(o.plan, o.severity, opened, pauses);
+  } catch (err) {
+    if (err instanceof UnknownTarget) {
+      io.err(err.message);
+      return EX_USAGE;
+    }
+    throw err;
+  }
+  const { targets: t } = due;
+  if (t.substitutedFor) io.err(`plan ${t.plan} has no severity ${t.substitutedFor}: its highest, ${t.severity}, applies`);
+  const out = {
+    reactionDue: isoInZone(due.reactionDue, t.reaction.calendar.timeZone),
+    resolutionDue: due.resolutionDue && t.resolution ? isoInZone(due.resolutionDue, t.resolution.calendar.timeZone) : null,
+  };
+  if (o.json) io.out(JSON.stringify(out));
+  else io.out(`plan ${t.plan}, severity ${t.severity}: reaction due ${out.reactionDue} (${t.reaction.calendar.name}), resolution due ${out.resolutionDue ?? 'no target'}${t.resolution ? ` (${t.resolution.calendar.name})` : ''}`);
+  return 0;
+}

@@ -1,0 +1,69 @@
+import path from 'node:path';
+import type { Config } from '../config/load';
+import { addBusinessTime, parseDuration, type Calendar, type Pause } from './calendar';
+import { buildCalendar, loadProductionData } from './build';
+
+export interface Targets {
+  plan: string;
+  severity: string;
+  /** Set when the plan lacks the asked severity and its highest one is used instead. */
+  substitutedFor?: string;
+  reaction: { minutes: number; calendar: Calendar };
+  resolution: { minutes: number; calendar: Calendar } | null;
+}
+
+export class UnknownTarget extends Error {}
+
+/** Plans × severities with their calendars, built once from the config. */
+export class SlaPlans {
+  readonly calendars = new Map<string, Calendar>();
+
+  constructor(private readonly config: Pick<Config, 'calendars' | 'plans' | 'file'>) {
+    for (const [name, c] of Object.entries(config.calendars)) {
+      const production = c.production ? loadProductionData(path.resolve(path.dirname(config.file), c.production)) : undefined;
+      this.calendars.set(name, buildCalendar({ name, time_zone: c.time_zone, hours: c.hours, production }));
+    }
+  }
+
+  /** The targets of a plan and severity. A severity the plan lacks falls back to its highest one (the first listed). */
+  targets(plan: string, severity: string): Targets {
+    const p = this.config.plans[plan];
+    if (!p) throw new UnknownTarget(`unknown plan "${plan}" (known: ${Object.keys(this.config.plans).join(', ')})`);
+    const known = Object.keys(p.severities);
+    let sev = severity;
+    let substitutedFor: string | undefined;
+    if (!p.severities[sev]) {
+      const anywhere = Object.values(this.config.plans).some((x) => x.severities[severity]);
+      if (!anywhere) throw new UnknownTarget(`unknown severity "${severity}" (plan ${plan} has: ${known.join(', ')})`);
+      sev = known[0];
+      substitutedFor = severity;
+    }
+    const t = p.severities[sev];
+    const calendar = this.calendars.get(t.calendar ?? p.calendar)!;
+    return {
+      plan,
+      severity: sev,
+      ...(substitutedFor ? { substitutedFor } : {}),
+      reaction: { minutes: parseDuration(t.reaction, calendar), calendar },
+      resolution: t.resolution === null ? null : { minutes: parseDuration(t.resolution, calendar), calendar },
+    };
+  }
+
+  /** Reaction and resolution deadlines of a request opened at `opened`, not counting the pauses. */
+  due(plan: string, severity: string, opened: Date, pauses: readonly Pause[] = []) {
+    const t = this.targets(plan, severity);
+    return {
+      targets: t,
+      reactionDue: addBusinessTime(opened, t.reaction.minutes, t.reaction.calendar, pauses),
+      resolutionDue: t.resolution ? addBusinessTime(opened, t.resolution.minutes, t.resolution.calendar, pauses) : null,
+    };
+  }
+}
+
+/** "2026-11-23T13:00:00+03:00": an instant as the calendar's zone reads it. */
+export function isoInZone(at: Date, timeZone: string): string {
+  const p = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'longOffset' }).formatToParts(at);
+  const v = (t: string) => p.find((x) => x.type === t)!.value;
+  const off = v('timeZoneName').replace('GMT', '') || '+00:00';
+  return `${v('year')}-${v('month')}-${v('day')}T${v('hour')}:${v('minute')}:${v('second')}${off}`;
+}
