@@ -10,6 +10,8 @@ import { CommandDesk } from './commands/desk';
 import { Notifier } from './outbox/notify';
 import { Templates } from './outbox/templates';
 import { OutboxWorker } from './outbox/worker';
+import type { SlaPolicy } from './sla/clock';
+import { SlaPlans } from './sla/plans';
 import { BlobStore } from './storage/blobs';
 import { createNumbering } from './ticket/numbering';
 
@@ -19,6 +21,18 @@ export interface Services {
   outbox: OutboxWorker;
   templates: Templates;
   mailers: Map<string, Mailer>;
+}
+
+/** The SLA policy of a config, or null when it has no plans. */
+export function slaPolicy(config: Config): SlaPolicy | null {
+  if (Object.keys(config.plans).length === 0) return null;
+  return {
+    plans: new SlaPlans(config),
+    organisations: config.organisations,
+    defaultPlan: config.requests.default_plan,
+    defaultSeverity: config.requests.default_severity,
+    keywords: config.requests.severity_keywords,
+  };
 }
 
 /** The one place that builds the services from a config. */
@@ -37,6 +51,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
     attachments: blobs.attachments,
   });
   const notifier = new Notifier(templates, config.engineers, config.security.token_secret);
+  const sla = slaPolicy(config);
   const intake = new Intake({
     db,
     clock,
@@ -47,7 +62,9 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
       notifier,
       engineers: config.engineers,
       auth: { secret: config.security.token_secret, trustedAuthservId: config.security.trusted_authserv_id },
+      sla,
     }),
+    sla,
     log: log.child({ component: 'intake' }),
     blobs,
     numbering: createNumbering({

@@ -1,6 +1,6 @@
 import { asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open';
-import { attachments, events, messages, outbox, tickets } from '../db/schema';
+import { attachments, events, messages, outbox, slaIntervals, tickets } from '../db/schema';
 import type { Io } from './io';
 
 export function listTickets(db: Db, io: Io, opts: { status?: string; json?: boolean }): number {
@@ -37,6 +37,7 @@ export function showTicket(db: Db, io: Io, number: string, opts: { json?: boolea
     : [];
   const evts = db.select().from(events).where(eq(events.ticketId, t.id)).orderBy(asc(events.id)).all();
   const mail = db.select().from(outbox).where(eq(outbox.ticketId, t.id)).orderBy(desc(outbox.id)).all();
+  const ledger = db.select().from(slaIntervals).where(eq(slaIntervals.ticketId, t.id)).orderBy(asc(slaIntervals.id)).all();
   const view = {
     number: t.number,
     status: t.status,
@@ -44,6 +45,15 @@ export function showTicket(db: Db, io: Io, number: string, opts: { json?: boolea
     mailbox: t.mailbox,
     requester: { address: t.requesterAddress, name: t.requesterName },
     createdAt: t.createdAt,
+    sla: {
+      plan: t.plan,
+      severity: t.severity,
+      organisation: t.organisation,
+      reactionDue: t.reactionDue,
+      resolutionDue: t.resolutionDue,
+      reactedAt: t.reactedAt,
+      ledger: ledger.map((i) => ({ kind: i.kind, start: i.start, end: i.end, openedBy: i.openedBy, closedBy: i.closedBy })),
+    },
     messages: msgs.map((m) => ({
       id: m.id,
       direction: m.direction,
@@ -73,6 +83,11 @@ export function showTicket(db: Db, io: Io, number: string, opts: { json?: boolea
     io.out(`\n--- ${m.direction === 'in' ? 'from' : 'to'} ${m.from ?? '-'}  ${m.receivedAt}  ${m.messageId ?? ''}${m.automated ? `  (automated: ${m.automated.kind})` : ''}`);
     io.out(m.newText ?? m.text ?? '');
     for (const a of m.attachments) io.out(`  [attachment] ${a.filename ?? '(unnamed)'} ${a.contentType} ${a.size} B${a.stored ? '' : ` — skipped: ${a.skipReason}`}`);
+  }
+  if (view.sla.plan) {
+    io.out(`\nSLA: plan ${view.sla.plan}, severity ${view.sla.severity}${view.sla.organisation ? `, ${view.sla.organisation}` : ''}; reaction due ${view.sla.reactionDue ?? '— (clock not counting)'}${view.sla.reactedAt ? ` (met ${view.sla.reactedAt})` : ''}; resolution due ${view.sla.resolutionDue ?? '—'}`);
+    io.out('SLA ledger:');
+    for (const i of view.sla.ledger) io.out(`  ${i.kind.padEnd(8)} ${i.start} → ${i.end ?? 'now'}   opened by ${i.openedBy}${i.closedBy ? `, closed by ${i.closedBy}` : ''}`);
   }
   io.out('\nreplies:');
   for (const o of view.outbox) io.out(`  ${o.kind} to ${o.to}: ${o.status}${o.sentAt ? ` at ${o.sentAt}` : ''}${o.lastError ? ` (${o.lastError})` : ''}`);

@@ -12,6 +12,7 @@ import { inboundRow, type Prepared } from '../intake/prepared';
 import type { ThreadHit } from '../intake/thread/types';
 import type { Outcome } from '../intake/types';
 import { parseCommands, type Command } from './parse';
+import { markReacted, onStatusChange, recompute, severityIn, type SlaPolicy } from '../sla/clock';
 
 const NO_SUBJECT = { ru: '(без темы)', en: '(no subject)' } as const;
 /** Status changes the customer is told about. */
@@ -22,6 +23,7 @@ export interface DeskDeps {
   notifier: Notifier;
   engineers: readonly Engineer[];
   auth: AuthOptions;
+  sla?: SlaPolicy | null;
 }
 
 /**
@@ -67,7 +69,10 @@ export class CommandDesk {
         status = 'suspended';
         wait = c;
       }
-      if (c.name === 'priority') update.priority = c.priority;
+      if (c.name === 'priority') {
+        update.priority = c.priority;
+        if (this.d.sla && t.plan) update.severity = severityIn(this.d.sla.plans, t.plan, c.priority);
+      }
       if (c.name === 'type') update.type = c.type;
       if (c.name === 'assign') update.assignee = c.engineer;
       if (c.name === 'escalate') Object.assign(update, { line: c.line, assignee: null });
@@ -80,6 +85,10 @@ export class CommandDesk {
       event('status.changed', { from: t.status, to: status, reason: wait ? `${wait.why}${wait.comment ? `: ${wait.comment}` : ''}` : statusCommand ? 'command' : 'first reply by an engineer' });
     }
     tx.update(tickets).set(update).where(eq(tickets.id, t.id)).run();
+    if (this.d.sla) {
+      if (status !== t.status) onStatusChange(tx, this.d.sla.plans, t.id, t.status, status, now, `${engineer.address}: ${parsed.commands.map((c) => c.source).join(' ') || 'reply'}`);
+      if (update.severity && update.severity !== t.severity) recompute(tx, this.d.sla.plans, t.id);
+    }
     if ((update.line && update.line !== t.line) || (update.assignee && update.assignee !== t.assignee)) {
       const first = this.firstMail(tx, t.id);
       this.d.notifier.queue(tx, 'new', t.id, input.mailbox, first?.mail ?? mail, now, { files: first?.files });
@@ -117,7 +126,9 @@ export class CommandDesk {
         createdAt: at,
       });
       event('reply.relayed', { messageId: id, to: t.requesterAddress });
+      markReacted(tx, t.id, now);
     }
+    if (status === 'in_progress') markReacted(tx, t.id, now);
     const applied = parsed.commands.map((c) => c.source);
     confirm({ applied, relayed, status });
     return { outcome: 'command', ticketNumber: t.number, messageId: mail.messageId, applied, refused: [], relayed, status };

@@ -120,8 +120,26 @@ export const configSchema = z
     requests: z
       .strictObject({
         reopen_days: z.number().nonnegative().default(14),
+        /** The plan of senders that belong to no organisation; null: no SLA for them. */
+        default_plan: z.string().nullable().default(null),
+        /** Severity of a new request unless a keyword raises it. */
+        default_severity: z.enum(['critical', 'high', 'medium', 'low']).default('medium'),
+        /** Words in the subject or text that raise a new request's severity. */
+        severity_keywords: z
+          .strictObject({ critical: z.array(z.string().min(1)).default([]), high: z.array(z.string().min(1)).default([]) })
+          .prefault({}),
       })
       .prefault({}),
+    organisations: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1),
+          domains: z.array(z.string().min(1).transform((d) => d.toLowerCase())).default([]),
+          contacts: z.array(address).default([]),
+          plan: z.string().min(1),
+        }),
+      )
+      .default([]),
     limits: z
       .strictObject({
         attachment_max_bytes: z.number().int().positive().default(25 * 1024 * 1024),
@@ -164,6 +182,12 @@ export const configSchema = z
       if (engineers.has(e.address)) ctx.addIssue({ code: 'custom', path: ['engineers', i, 'address'], message: `duplicate engineer ${e.address}` });
       engineers.add(e.address);
     });
+    cfg.organisations.forEach((o, i) => {
+      if (!cfg.plans[o.plan]) ctx.addIssue({ code: 'custom', path: ['organisations', i, 'plan'], message: `no plan "${o.plan}" (have: ${Object.keys(cfg.plans).join(', ') || 'none'})` });
+    });
+    if (cfg.requests.default_plan !== null && !cfg.plans[cfg.requests.default_plan]) {
+      ctx.addIssue({ code: 'custom', path: ['requests', 'default_plan'], message: `no plan "${cfg.requests.default_plan}"` });
+    }
     for (const [name, plan] of Object.entries(cfg.plans)) {
       if (!cfg.calendars[plan.calendar]) ctx.addIssue({ code: 'custom', path: ['plans', name, 'calendar'], message: `no calendar "${plan.calendar}" (have: ${Object.keys(cfg.calendars).join(', ') || 'none'})` });
       for (const [sev, t] of Object.entries(plan.severities)) {

@@ -44,8 +44,20 @@ export const tickets = sqliteTable(
     updatedAt: text('updated_at').notNull(),
     /** When the status last became resolved or closed (for the reopen window). */
     resolvedAt: text('resolved_at'),
+    /** The SLA: plan and severity, and the deadlines as they stand after every pause and resume. */
+    plan: text('plan'),
+    severity: text('severity'),
+    organisation: text('organisation'),
+    reactionDue: text('reaction_due'),
+    resolutionDue: text('resolution_due'),
+    reactedAt: text('reacted_at'),
   },
-  (t) => [uniqueIndex('tickets_number_uq').on(t.number), uniqueIndex('tickets_scope_seq_uq').on(t.scope, t.seq)],
+  (t) => [
+    uniqueIndex('tickets_number_uq').on(t.number),
+    uniqueIndex('tickets_scope_seq_uq').on(t.scope, t.seq),
+    index('tickets_reaction_due_idx').on(t.reactionDue),
+    index('tickets_resolution_due_idx').on(t.resolutionDue),
+  ],
 );
 
 /** Every message we received or sent. Inbound ones carry a dedup key (Message-ID, or content hash). */
@@ -142,4 +154,24 @@ export const outbox = sqliteTable(
     sentAt: text('sent_at'),
   },
   (t) => [uniqueIndex('outbox_message_id_uq').on(t.messageId), index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
+);
+
+/**
+ * The SLA ledger of a request: its clock as intervals, counted or paused,
+ * each with the event that opened and closed it. The open interval has no end.
+ */
+export const slaIntervals = sqliteTable(
+  'sla_intervals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    kind: text('kind', { enum: ['counted', 'paused'] }).notNull(),
+    start: text('start').notNull(),
+    end: text('end'),
+    openedBy: text('opened_by').notNull(),
+    closedBy: text('closed_by'),
+  },
+  (t) => [index('sla_intervals_ticket_idx').on(t.ticketId)],
 );

@@ -46,6 +46,8 @@ export function answerStatus(
           responsible: engineer?.name ?? (lang === 'ru' ? `линия поддержки ${t.line}` : `support line ${t.line}`),
           updatedAt: formatLocalTime(new Date(t.updatedAt), mailbox.time_zone, lang),
           createdAt: formatLocalTime(new Date(t.createdAt), mailbox.time_zone, lang),
+          plan: t.plan ?? '',
+          resolutionDue: t.resolutionDue ? formatLocalTime(new Date(t.resolutionDue), mailbox.time_zone, lang) : '',
           supportName: mailbox.from_name,
         })
       : deps.templates.render('status-unknown', lang, { supportName: mailbox.from_name });

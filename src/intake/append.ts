@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { tickets } from '../db/schema';
+import { onStatusChange, type SlaPolicy } from '../sla/clock';
 import type { Status } from '../ticket/status';
 import { addEvent, insertMessage, type Tx } from '../ticket/store';
 import { inboundRow, type Prepared } from './prepared';
@@ -10,7 +11,14 @@ import type { ThreadHit } from './thread/types';
  * status moves when the effect says so (never for an automated message: an
  * out-of-office reply must not end a wait for the customer).
  */
-export function appendFollowUp(tx: Tx, p: Prepared, hit: ThreadHit, now: Date, change?: { status: Status; reason: string }): { status?: Status } {
+export function appendFollowUp(
+  tx: Tx,
+  p: Prepared,
+  hit: ThreadHit,
+  now: Date,
+  change?: { status: Status; reason: string },
+  sla?: SlaPolicy | null,
+): { status?: Status } {
   const at = now.toISOString();
   const messageId = insertMessage(tx, inboundRow(p, hit.ticketId, at), p.files);
   const actor = p.mail.from?.address ?? 'unknown';
@@ -19,6 +27,7 @@ export function appendFollowUp(tx: Tx, p: Prepared, hit: ThreadHit, now: Date, c
     const before = tx.select({ status: tickets.status }).from(tickets).where(eq(tickets.id, hit.ticketId)).get()!.status;
     tx.update(tickets).set({ status: change.status, updatedAt: at, resolvedAt: null }).where(eq(tickets.id, hit.ticketId)).run();
     addEvent(tx, { ticketId: hit.ticketId, messageId, type: 'status.changed', actor, at: now, data: { from: before, to: change.status, reason: change.reason } });
+    if (sla) onStatusChange(tx, sla.plans, hit.ticketId, before, change.status, now, 'customer reply');
   } else {
     tx.update(tickets).set({ updatedAt: at }).where(eq(tickets.id, hit.ticketId)).run();
   }

@@ -1,4 +1,7 @@
+import { eq } from 'drizzle-orm';
+import { tickets } from '../db/schema';
 import { composeRegistration } from '../outbox/registration';
+import { assign, startClock, type SlaPolicy } from '../sla/clock';
 import type { Notifier } from '../outbox/notify';
 import type { Templates } from '../outbox/templates';
 import type { Numbering } from '../ticket/numbering';
@@ -23,7 +26,7 @@ export interface Created {
 export function createRequest(
   tx: Tx,
   p: Prepared,
-  deps: { numbering: Numbering; templates: Templates; notifier: Notifier },
+  deps: { numbering: Numbering; templates: Templates; notifier: Notifier; sla?: SlaPolicy | null },
   now: Date,
   linked?: { ticketId: number; number: string; reason: string },
 ): Created {
@@ -52,6 +55,12 @@ export function createRequest(
   const messageId = insertMessage(tx, inboundRow(p, ticketId, at), p.files);
   const event = (type: string, actor: string, data: unknown) => addEvent(tx, { ticketId, messageId, type, actor, at: now, data });
   event('ticket.created', mail.from?.address ?? 'unknown', { mailbox: input.mailbox.name });
+  const a = deps.sla ? assign(deps.sla, mail.from?.address, mail.subject, mail.text) : null;
+  if (a && deps.sla) {
+    tx.update(tickets).set({ plan: a.plan, severity: a.severity, organisation: a.organisation }).where(eq(tickets.id, ticketId)).run();
+    startClock(tx, deps.sla.plans, ticketId, input.receivedAt, 'ticket.created');
+    event('sla.assigned', 'system', a);
+  }
   if (linked) {
     event('ticket.linked', 'system', { previous: linked.number, reason: linked.reason });
     addEvent(tx, { ticketId: linked.ticketId, messageId, type: 'ticket.continued', actor: 'system', at: now, data: { next: number, reason: linked.reason } });

@@ -9,6 +9,7 @@ import type { Notifier } from '../outbox/notify';
 import type { Templates } from '../outbox/templates';
 import type { BlobStore } from '../storage/blobs';
 import type { Numbering } from '../ticket/numbering';
+import type { SlaPolicy } from '../sla/clock';
 import { onCustomerReply } from '../ticket/status';
 import type { NewAttachment, Tx } from '../ticket/store';
 import { appendFollowUp } from './append';
@@ -32,6 +33,8 @@ export interface IntakeDeps {
   attachmentMaxBytes: number;
   /** How long after `resolved` a customer's reply reopens the request (after that it opens a new one). */
   reopenWindowMs: number;
+  /** Plans, organisations and calendars; null when no plans are configured. */
+  sla?: SlaPolicy | null;
   filters?: readonly Filter[];
   /** DNS for DKIM checks of engineers' mail (tests pass a stub; default: the system's). */
   dkimResolver?: Resolver;
@@ -101,7 +104,7 @@ export class Intake {
         const effect = onCustomerReply(t.status, t.resolvedAt ? new Date(t.resolvedAt) : null, now, this.deps.reopenWindowMs);
         if (effect.action === 'append') {
           const change = effect.status && !automated ? { status: effect.status, reason: effect.reason! } : undefined;
-          const r = appendFollowUp(tx, p, hit, now, change);
+          const r = appendFollowUp(tx, p, hit, now, change, this.deps.sla);
           if (!automated) notified = this.deps.notifier.queue(tx, 'followup', hit.ticketId, p.input.mailbox, p.mail, now, { status: r.status, files: p.files });
           return { outcome: 'appended', ticketNumber: hit.number, messageId, ...r };
         }

@@ -25,6 +25,10 @@ export class SlaPlans {
     }
   }
 
+  severityNames(plan: string): string[] {
+    return Object.keys(this.config.plans[plan]?.severities ?? {});
+  }
+
   /** The targets of a plan and severity. A severity the plan lacks falls back to its highest one (the first listed). */
   targets(plan: string, severity: string): Targets {
     const p = this.config.plans[plan];

@@ -9,6 +9,7 @@ import type { Filter } from '../../src/intake/types';
 import { CommandDesk } from '../../src/commands/desk';
 import { Notifier, type Engineer } from '../../src/outbox/notify';
 import type { Resolver } from '../../src/auth/dkim';
+import type { SlaPolicy } from '../../src/sla/clock';
 import { Templates } from '../../src/outbox/templates';
 import { BlobStore } from '../../src/storage/blobs';
 import { createNumbering } from '../../src/ticket/numbering';
@@ -38,7 +39,7 @@ export const ENGINEERS: Engineer[] = [
 export const TOKEN_SECRET = new Secret('test-token-secret');
 
 export function intakeHarness(
-  opts: { attachmentMaxBytes?: number; templatesDir?: string; start?: string; filters?: readonly Filter[]; engineers?: readonly Engineer[]; dkimResolver?: Resolver } = {},
+  opts: { attachmentMaxBytes?: number; templatesDir?: string; start?: string; filters?: readonly Filter[]; engineers?: readonly Engineer[]; dkimResolver?: Resolver; sla?: SlaPolicy } = {},
 ) {
   const dataDir = tmpDir('unit');
   const db = openDb(dataDir, { migrate: true });
@@ -51,7 +52,8 @@ export function intakeHarness(
     clock,
     templates,
     notifier,
-    desk: new CommandDesk({ templates, notifier, engineers: opts.engineers ?? [], auth: { secret: TOKEN_SECRET, trustedAuthservId: 'mx.vendor.test' } }),
+    desk: new CommandDesk({ templates, notifier, engineers: opts.engineers ?? [], auth: { secret: TOKEN_SECRET, trustedAuthservId: 'mx.vendor.test' }, sla: opts.sla }),
+    sla: opts.sla,
     log: silent,
     blobs: { raw: new BlobStore(path.join(dataDir, 'raw')), attachments: new BlobStore(path.join(dataDir, 'attachments')) },
     numbering: createNumbering({ format: 'SUP-{year}-{seq:6}', yearlyReset: true, timeZone: 'Europe/Moscow' }),
