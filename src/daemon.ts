@@ -86,6 +86,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
 export class Daemon {
   private readonly watchers: MailboxWatcher[];
   private timer: NodeJS.Timeout | null = null;
+  private daily: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly config: Config,
@@ -112,11 +113,23 @@ export class Daemon {
     const tick = () => void this.services.outbox.flush().catch((err) => this.log.error({ event: 'outbox.error', err }, 'outbox.error'));
     tick();
     this.timer = setInterval(tick, this.config.outbox.poll_seconds * 1000);
+    this.checkCalendars();
+    this.daily = setInterval(() => this.checkCalendars(), 24 * 3600 * 1000);
+    this.daily.unref();
+  }
+
+  /** Warns when a working-day calendar has no holiday data for this year (or next year, from December on). */
+  checkCalendars(): void {
+    const missing = slaPolicy(this.config)?.plans.missingHolidayData(this.clock.now()) ?? [];
+    for (const m of missing) {
+      this.log.warn({ event: 'sla.calendar.no_holiday_data', calendar: m.calendar, years: m.years }, 'sla.calendar.no_holiday_data');
+    }
   }
 
   async stop(): Promise<void> {
     this.log.info({ event: 'daemon.stopping' }, 'daemon.stopping');
     if (this.timer) clearInterval(this.timer);
+    if (this.daily) clearInterval(this.daily);
     await Promise.all(this.watchers.map((w) => w.stop()));
     await this.services.outbox.idle();
     for (const m of this.services.mailers.values()) m.close();

@@ -9,7 +9,8 @@ import type { Notifier } from '../outbox/notify';
 import type { Templates } from '../outbox/templates';
 import type { BlobStore } from '../storage/blobs';
 import type { Numbering } from '../ticket/numbering';
-import type { SlaPolicy } from '../sla/clock';
+import { assign, type SlaPolicy } from '../sla/clock';
+import { overLimit } from './limit';
 import { onCustomerReply } from '../ticket/status';
 import type { NewAttachment, Tx } from '../ticket/store';
 import { appendFollowUp } from './append';
@@ -112,6 +113,10 @@ export class Intake {
         notified = c.notified;
         return created(c, messageId, hit.number);
       }
+      const sla = this.deps.sla;
+      const a = sla && !automated ? assign(sla, p.mail.from?.address, p.mail.subject, p.mail.text) : null;
+      const limited = a && sla ? overLimit(tx, p, a, sla, this.deps.templates, now, !verdictOf(p.verdicts, 'noReply')) : null;
+      if (limited) return limited;
       const c = createRequest(tx, p, this.deps, now);
       notified = c.notified;
       return created(c, messageId);

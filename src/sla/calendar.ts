@@ -116,3 +116,16 @@ export function parseDuration(text: string | number, cal: Pick<Calendar, 'dayMin
   const n = Number(m[1]);
   return m[2].toLowerCase() === 'h' ? n * 60 : m[2].toLowerCase() === 'd' ? n * cal.dayMinutes : n;
 }
+
+/**
+ * Years a working-day calendar should have holiday data for but has not:
+ * the current year, and from December on the next one too (24x7 calendars
+ * and calendars without a production calendar need none).
+ */
+export function missingHolidayYears(cal: Calendar, now: Date, hasProduction: boolean): number[] {
+  if (cal.always || !hasProduction) return [];
+  const p = new Intl.DateTimeFormat('en-CA', { timeZone: cal.timeZone, year: 'numeric', month: 'numeric' }).formatToParts(now);
+  const year = Number(p.find((x) => x.type === 'year')!.value);
+  const month = Number(p.find((x) => x.type === 'month')!.value);
+  return [year, ...(month === 12 ? [year + 1] : [])].filter((y) => !cal.years.has(y));
+}

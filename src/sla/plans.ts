@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Config } from '../config/load';
-import { addBusinessTime, parseDuration, type Calendar, type Pause } from './calendar';
+import { addBusinessTime, missingHolidayYears, parseDuration, type Calendar, type Pause } from './calendar';
 import { buildCalendar, loadProductionData } from './build';
 
 export interface Targets {
@@ -25,8 +25,19 @@ export class SlaPlans {
     }
   }
 
+  maxOpen(plan: string): number | null {
+    return this.config.plans[plan]?.max_open ?? null;
+  }
+
   severityNames(plan: string): string[] {
     return Object.keys(this.config.plans[plan]?.severities ?? {});
+  }
+
+  /** Calendars lacking holiday data for this year (or next year, from December on). */
+  missingHolidayData(now: Date): { calendar: string; years: number[] }[] {
+    return [...this.calendars.values()]
+      .map((c) => ({ calendar: c.name, years: missingHolidayYears(c, now, !!this.config.calendars[c.name]?.production) }))
+      .filter((x) => x.years.length > 0);
   }
 
   /** The targets of a plan and severity. A severity the plan lacks falls back to its highest one (the first listed). */

@@ -123,3 +123,14 @@ describe('properties (seeded random cases)', () => {
     }
   });
 });
+
+test('missing holiday data: this year, and next year from December on', async () => {
+  const { missingHolidayYears } = await import('../../../src/sla/calendar');
+  expect(missingHolidayYears(msk, at('2026-06-01T12:00:00Z'), true)).toEqual([]);
+  expect(missingHolidayYears(msk, at('2026-12-01T12:00:00Z'), true)).toEqual([2027]);
+  expect(missingHolidayYears(msk, at('2025-11-30T20:59:00Z'), true)).toEqual([]); // still November in Moscow
+  expect(missingHolidayYears(msk, at('2025-11-30T21:00:00Z'), true)).toEqual([]); // December 2025: 2026 is there
+  expect(missingHolidayYears(msk, at('2027-03-01T12:00:00Z'), true)).toEqual([2027]);
+  expect(missingHolidayYears(msk24, at('2027-03-01T12:00:00Z'), true)).toEqual([]);
+  expect(missingHolidayYears(berlin, at('2027-03-01T12:00:00Z'), false)).toEqual([]);
+});

@@ -105,3 +105,52 @@ test('the engineers\' notification carries plan, severity and deadlines; tickets
   expect(out.join('\n')).toContain('counted  2026-11-20T09:30:00.000Z → now   opened by ticket.created');
   r.h.close();
 });
+
+test('the daemon warns when a calendar has no holiday data for the year', async () => {
+  const { Daemon, buildServices } = await import('../../../src/daemon');
+  const { FakeClock } = await import('../../../src/clock');
+  const { createLogger } = await import('../../../src/log');
+  const { tmpDir } = await import('../../support/env');
+  const lines: string[] = [];
+  const log = createLogger('info', { write: (s: string) => void lines.push(s) });
+  const config = { ...example, data_dir: tmpDir('cal') };
+  for (const [now, warned] of [['2026-06-01T12:00:00Z', []], ['2026-12-02T12:00:00Z', [2027]], ['2027-02-01T12:00:00Z', [2027]]] as const) {
+    lines.length = 0;
+    const clock = new FakeClock(now);
+    const services = buildServices(config, clock, log);
+    new Daemon(config, services, clock, log).checkCalendars();
+    services.db.$client.close();
+    const events = lines.map((l) => JSON.parse(l)).filter((e) => e.event === 'sla.calendar.no_holiday_data');
+    expect(events.map((e) => [e.calendar, e.years])).toEqual(warned.length ? [['msk-workdays', warned]] : []);
+  }
+});
+
+test('the open-request limit: a second request on Basic is kept, not registered, and the sender is told which one is open', async () => {
+  const r = await request('someone@elsewhere.test', 'Первый вопрос'); // default plan basic, max_open 1
+  const second = buildMail({ from: 'someone@elsewhere.test', to: 'support@example.test', subject: 'Второй вопрос', body: 'ещё' });
+  expect(await r.h.intake.process({ raw: second.raw, mailbox: mb, receivedAt: r.h.clock.now() })).toMatchObject({
+    outcome: 'rejected',
+    ticketNumber: 'SUP-2026-000001',
+    reason: 'plan basic allows 1 open request(s); open: SUP-2026-000001',
+  });
+  expect(r.h.all('SELECT id FROM tickets')).toHaveLength(1);
+  expect(r.h.all<{ ticket_id: number | null; subject: string }>('SELECT ticket_id, subject FROM messages ORDER BY id')).toEqual([
+    { ticket_id: 1, subject: 'Первый вопрос' },
+    { ticket_id: null, subject: 'Второй вопрос' }, // kept
+  ]);
+  const [reply] = r.h.all<{ to_address: string; text: string }>("SELECT to_address, text FROM outbox WHERE kind = 'limit'");
+  expect(reply.to_address).toBe('someone@elsewhere.test');
+  expect(reply.text).toContain('Открыто сейчас: SUP-2026-000001 (Первый вопрос)');
+  // Once the first is resolved, a new one is registered.
+  r.h.db.$client.prepare("UPDATE tickets SET status = 'resolved'").run();
+  const third = buildMail({ from: 'someone@elsewhere.test', to: 'support@example.test', subject: 'Третий вопрос', body: 'x' });
+  expect(await r.h.intake.process({ raw: third.raw, mailbox: mb, receivedAt: r.h.clock.now() })).toMatchObject({ outcome: 'created', ticketNumber: 'SUP-2026-000002' });
+  r.h.close();
+});
+
+test('no limit on Extended: an organisation may have several open requests', async () => {
+  const r = await request('ivan@romashka.test', 'Первый');
+  const m = buildMail({ from: 'olga@romashka.test', to: 'support@example.test', subject: 'Второй', body: 'x' });
+  expect(await r.h.intake.process({ raw: m.raw, mailbox: mb, receivedAt: r.h.clock.now() })).toMatchObject({ outcome: 'created' });
+  r.h.close();
+});

@@ -1,0 +1,56 @@
+import { and, eq, notInArray, asc } from 'drizzle-orm';
+import { tickets } from '../db/schema';
+import { newMessageId } from '../outbox/registration';
+import type { Templates } from '../outbox/templates';
+import type { Assignment, SlaPolicy } from '../sla/clock';
+import { addEvent, insertMessage, queueMail, type Tx } from '../ticket/store';
+import { inboundRow, type Prepared } from './prepared';
+import type { Outcome } from './types';
+
+/**
+ * The plan's limit of requests open at once (Basic and Standard: 1). A mail
+ * beyond it is kept, not registered, and its sender is told which request is
+ * open and how to go on. Returns null when the limit allows a new request.
+ */
+export function overLimit(tx: Tx, p: Prepared, a: Assignment, policy: SlaPolicy, templates: Templates, now: Date, mayAnswer: boolean): Outcome | null {
+  const max = policy.plans.maxOpen(a.plan);
+  const from = p.mail.from?.address;
+  if (max === null || !from) return null;
+  const whose = a.organisation ? eq(tickets.organisation, a.organisation) : eq(tickets.requesterAddress, from);
+  const open = tx
+    .select({ number: tickets.number, subject: tickets.subject })
+    .from(tickets)
+    .where(and(whose, notInArray(tickets.status, ['resolved', 'closed'])))
+    .orderBy(asc(tickets.id))
+    .all();
+  if (open.length < max) return null;
+  const at = now.toISOString();
+  const mailbox = p.input.mailbox;
+  const messageId = insertMessage(tx, inboundRow(p, null, at), p.files);
+  const numbers = open.map((o) => o.number);
+  addEvent(tx, { ticketId: null, messageId, type: 'request.limit', actor: from, at: now, data: { plan: a.plan, max, open: numbers } });
+  if (mayAnswer) {
+    queueMail(tx, {
+      ticketId: null,
+      kind: 'limit',
+      mailbox: mailbox.name,
+      messageId: newMessageId('limit', mailbox.addresses[0]),
+      fromAddress: mailbox.addresses[0],
+      fromName: mailbox.from_name,
+      toAddress: from,
+      subject: `Re: ${p.mail.subject || '-'}`,
+      text: templates.render('limit', mailbox.language, {
+        subject: p.mail.subject,
+        plan: a.plan,
+        max,
+        open: open.map((o) => `${o.number} (${o.subject})`).join(', '),
+        supportName: mailbox.from_name,
+      }),
+      inReplyTo: p.mail.messageId,
+      referencesJson: JSON.stringify(p.mail.messageId ? [p.mail.messageId] : []),
+      nextAttemptAt: at,
+      createdAt: at,
+    });
+  }
+  return { outcome: 'rejected', ticketNumber: numbers[0], messageId: p.mail.messageId, reason: `plan ${a.plan} allows ${max} open request(s); open: ${numbers.join(', ')}` };
+}
