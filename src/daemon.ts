@@ -30,6 +30,7 @@ export function slaPolicy(config: Config): SlaPolicy | null {
     plans: new SlaPlans(config),
     organisations: config.organisations,
     defaultPlan: config.requests.default_plan,
+    unknownSenders: config.requests.unknown_senders,
     defaultSeverity: config.requests.default_severity,
     keywords: config.requests.severity_keywords,
   };

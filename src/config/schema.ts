@@ -122,6 +122,8 @@ export const configSchema = z
         reopen_days: z.number().nonnegative().default(14),
         /** The plan of senders that belong to no organisation; null: no SLA for them. */
         default_plan: z.string().nullable().default(null),
+        /** Senders of no organisation: register them (under default_plan) or refuse with an explanation (the mail is kept). */
+        unknown_senders: z.enum(['register', 'refuse']).default('register'),
         /** Severity of a new request unless a keyword raises it. */
         default_severity: z.enum(['critical', 'high', 'medium', 'low']).default('medium'),
         /** Words in the subject or text that raise a new request's severity. */

@@ -9,8 +9,8 @@ import type { Notifier } from '../outbox/notify';
 import type { Templates } from '../outbox/templates';
 import type { BlobStore } from '../storage/blobs';
 import type { Numbering } from '../ticket/numbering';
-import { assign, type SlaPolicy } from '../sla/clock';
-import { overLimit } from './limit';
+import { assign, organisationOf, type SlaPolicy } from '../sla/clock';
+import { overLimit, refusedSender } from './limit';
 import { onCustomerReply } from '../ticket/status';
 import type { NewAttachment, Tx } from '../ticket/store';
 import { appendFollowUp } from './append';
@@ -114,6 +114,9 @@ export class Intake {
         return created(c, messageId, hit.number);
       }
       const sla = this.deps.sla;
+      if (sla?.unknownSenders === 'refuse' && !automated && !organisationOf(sla, p.mail.from?.address)) {
+        return refusedSender(tx, p, this.deps.templates, now, !verdictOf(p.verdicts, 'noReply'));
+      }
       const a = sla && !automated ? assign(sla, p.mail.from?.address, p.mail.subject, p.mail.text) : null;
       const limited = a && sla ? overLimit(tx, p, a, sla, this.deps.templates, now, !verdictOf(p.verdicts, 'noReply')) : null;
       if (limited) return limited;

@@ -54,3 +54,33 @@ export function overLimit(tx: Tx, p: Prepared, a: Assignment, policy: SlaPolicy,
   }
   return { outcome: 'rejected', ticketNumber: numbers[0], messageId: p.mail.messageId, reason: `plan ${a.plan} allows ${max} open request(s); open: ${numbers.join(', ')}` };
 }
+
+/**
+ * With `requests.unknown_senders: refuse`, a sender of no organisation gets an
+ * explanation instead of a request; the mail is kept.
+ */
+export function refusedSender(tx: Tx, p: Prepared, templates: Templates, now: Date, mayAnswer: boolean): Outcome {
+  const at = now.toISOString();
+  const mailbox = p.input.mailbox;
+  const from = p.mail.from?.address ?? 'unknown';
+  const messageId = insertMessage(tx, inboundRow(p, null, at), p.files);
+  addEvent(tx, { ticketId: null, messageId, type: 'request.refused', actor: from, at: now, data: { reason: 'unknown sender' } });
+  if (mayAnswer && p.mail.from) {
+    queueMail(tx, {
+      ticketId: null,
+      kind: 'unknown-sender',
+      mailbox: mailbox.name,
+      messageId: newMessageId('refused', mailbox.addresses[0]),
+      fromAddress: mailbox.addresses[0],
+      fromName: mailbox.from_name,
+      toAddress: from,
+      subject: `Re: ${p.mail.subject || '-'}`,
+      text: templates.render('unknown-sender', mailbox.language, { subject: p.mail.subject, address: from, supportName: mailbox.from_name }),
+      inReplyTo: p.mail.messageId,
+      referencesJson: JSON.stringify(p.mail.messageId ? [p.mail.messageId] : []),
+      nextAttemptAt: at,
+      createdAt: at,
+    });
+  }
+  return { outcome: 'rejected', ticketNumber: null, messageId: p.mail.messageId, reason: `${from} belongs to no organisation (requests.unknown_senders: refuse)` };
+}

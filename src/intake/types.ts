@@ -51,6 +51,6 @@ export type Outcome =
   | { outcome: 'created'; ticketNumber: string; messageId: string | null; replyQueued: boolean; replySuppressed?: string; linkedTo?: string }
   | { outcome: 'appended'; ticketNumber: string; messageId: string | null; status?: string }
   | { outcome: 'command'; ticketNumber: string; messageId: string | null; applied: string[]; refused: { source: string; reason: string }[]; relayed: boolean; status?: string }
-  | { outcome: 'rejected'; ticketNumber: string; messageId: string | null; reason: string }
+  | { outcome: 'rejected'; ticketNumber: string | null; messageId: string | null; reason: string }
   | { outcome: 'answered'; ticketNumber: string | null; messageId: string | null; answered: boolean }
   | { outcome: 'ignored'; reason: 'duplicate'; ticketNumber: string | null; messageId: string | null };

@@ -22,14 +22,20 @@ export interface SlaPolicy {
   plans: SlaPlans;
   organisations: readonly { name: string; domains: readonly string[]; contacts: readonly string[]; plan: string }[];
   defaultPlan: string | null;
+  unknownSenders: 'register' | 'refuse';
   defaultSeverity: string;
   keywords: { critical: readonly string[]; high: readonly string[] };
 }
 
 /** Plan and severity of a new request: the sender's organisation (contact, then domain) or the default plan; keywords raise the severity. */
-export function assign(policy: SlaPolicy, from: string | undefined, subject: string, text: string): Assignment | null {
+/** The organisation of a sender: by contact address, then by e-mail domain. */
+export function organisationOf(policy: Pick<SlaPolicy, 'organisations'>, from: string | undefined) {
   const domain = from?.split('@')[1]?.toLowerCase();
-  const org = policy.organisations.find((o) => !!from && o.contacts.includes(from)) ?? policy.organisations.find((o) => !!domain && o.domains.includes(domain));
+  return policy.organisations.find((o) => !!from && o.contacts.includes(from)) ?? policy.organisations.find((o) => !!domain && o.domains.includes(domain)) ?? null;
+}
+
+export function assign(policy: SlaPolicy, from: string | undefined, subject: string, text: string): Assignment | null {
+  const org = organisationOf(policy, from);
   const plan = org?.plan ?? policy.defaultPlan;
   if (!plan) return null;
   const haystack = `${subject}\n${text}`.toLowerCase();

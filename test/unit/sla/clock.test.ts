@@ -154,3 +154,14 @@ test('no limit on Extended: an organisation may have several open requests', asy
   expect(await r.h.intake.process({ raw: m.raw, mailbox: mb, receivedAt: r.h.clock.now() })).toMatchObject({ outcome: 'created' });
   r.h.close();
 });
+
+test('unknown senders refused: the mail is kept, the sender told why, no request; organisations still get theirs', async () => {
+  const r = await request('ivan@romashka.test', 'Свой', 'x', policy({ unknownSenders: 'refuse' }));
+  const m = buildMail({ from: 'stranger@elsewhere.test', to: 'support@example.test', subject: 'Чужой', body: 'y' });
+  expect(await r.h.intake.process({ raw: m.raw, mailbox: mb, receivedAt: r.h.clock.now() })).toMatchObject({ outcome: 'rejected', ticketNumber: null, reason: expect.stringContaining('belongs to no organisation') });
+  expect(r.h.all('SELECT id FROM tickets')).toHaveLength(1);
+  expect(r.h.all<{ ticket_id: number | null }>('SELECT ticket_id FROM messages ORDER BY id').map((x) => x.ticket_id)).toEqual([1, null]);
+  const [reply] = r.h.all<{ to_address: string; text: string }>("SELECT to_address, text FROM outbox WHERE kind = 'unknown-sender'");
+  expect(reply).toMatchObject({ to_address: 'stranger@elsewhere.test', text: expect.stringContaining('не относится ни к одной организации') });
+  r.h.close();
+});
