@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { tickets } from '../db/schema';
 import { composeRegistration } from '../outbox/registration';
-import { assign, startClock, type SlaPolicy } from '../sla/clock';
+import { startClock, type Assignment, type SlaPolicy } from '../sla/clock';
 import type { Notifier } from '../outbox/notify';
 import type { Templates } from '../outbox/templates';
 import type { Numbering } from '../ticket/numbering';
@@ -28,6 +28,7 @@ export function createRequest(
   p: Prepared,
   deps: { numbering: Numbering; templates: Templates; notifier: Notifier; sla?: SlaPolicy | null },
   now: Date,
+  assignment: Assignment | null,
   linked?: { ticketId: number; number: string; reason: string },
 ): Created {
   const { input, mail } = p;
@@ -55,7 +56,7 @@ export function createRequest(
   const messageId = insertMessage(tx, inboundRow(p, ticketId, at), p.files);
   const event = (type: string, actor: string, data: unknown) => addEvent(tx, { ticketId, messageId, type, actor, at: now, data });
   event('ticket.created', mail.from?.address ?? 'unknown', { mailbox: input.mailbox.name });
-  const a = deps.sla ? assign(deps.sla, mail.from?.address, mail.subject, mail.text) : null;
+  const a = assignment;
   if (a && deps.sla) {
     tx.update(tickets).set({ plan: a.plan, severity: a.severity, organisation: a.organisation }).where(eq(tickets.id, ticketId)).run();
     startClock(tx, deps.sla.plans, ticketId, input.receivedAt, 'ticket.created');

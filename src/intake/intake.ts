@@ -88,6 +88,9 @@ export class Intake {
     const messageId = p.mail.messageId;
 
     const fromEngineer = this.deps.notifier.isEngineer(p.mail.from?.address);
+    const sla = this.deps.sla;
+    // Plan and severity a new request would get (machines' mail gets no SLA).
+    const a = sla && !automated ? assign(sla, p.mail.from?.address, p.mail.subject, p.mail.text) : null;
     let notified = 0;
     const query = verdictOf(p.verdicts, 'statusQuery');
     const outcome = db.transaction((tx: Tx): Outcome => {
@@ -109,18 +112,16 @@ export class Intake {
           if (!automated) notified = this.deps.notifier.queue(tx, 'followup', hit.ticketId, p.input.mailbox, p.mail, now, { status: r.status, files: p.files });
           return { outcome: 'appended', ticketNumber: hit.number, messageId, ...r };
         }
-        const c = createRequest(tx, p, this.deps, now, { ticketId: hit.ticketId, number: hit.number, reason: effect.reason });
+        const c = createRequest(tx, p, this.deps, now, a, { ticketId: hit.ticketId, number: hit.number, reason: effect.reason });
         notified = c.notified;
         return created(c, messageId, hit.number);
       }
-      const sla = this.deps.sla;
       if (sla?.unknownSenders === 'refuse' && !automated && !organisationOf(sla, p.mail.from?.address)) {
         return refusedSender(tx, p, this.deps.templates, now, !verdictOf(p.verdicts, 'noReply'));
       }
-      const a = sla && !automated ? assign(sla, p.mail.from?.address, p.mail.subject, p.mail.text) : null;
       const limited = a && sla ? overLimit(tx, p, a, sla, this.deps.templates, now, !verdictOf(p.verdicts, 'noReply')) : null;
       if (limited) return limited;
-      const c = createRequest(tx, p, this.deps, now);
+      const c = createRequest(tx, p, this.deps, now, a);
       notified = c.notified;
       return created(c, messageId);
     }, { behavior: 'immediate' });
