@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { tickets } from '../db/schema';
 import type { Engineer } from '../outbox/notify';
-import { newMessageId } from '../outbox/registration';
 import { formatLocalTime, type Templates } from '../outbox/templates';
-import { addEvent, insertMessage, queueMail, type Tx } from '../ticket/store';
+import { addEvent, insertMessage, type Tx } from '../ticket/store';
+import { queueAnswer } from './answer';
 import { tagSubject } from '../ticket/subject';
 import { inboundRow, type Prepared } from './prepared';
 import { isParticipant, ticketByNumber } from './thread/participants';
@@ -51,22 +51,8 @@ export function answerStatus(
           supportName: mailbox.from_name,
         })
       : deps.templates.render('status-unknown', lang, { supportName: mailbox.from_name });
-    const tag = t ? tagSubject(t.subject, t.number, '-') : lang === 'ru' ? 'Статус обращения' : 'Request status';
-    queueMail(tx, {
-      ticketId: t?.id ?? null,
-      kind: t ? 'status' : 'status-unknown',
-      mailbox: mailbox.name,
-      messageId: newMessageId(t?.number ?? 'status', mailbox.addresses[0]),
-      fromAddress: mailbox.addresses[0],
-      fromName: mailbox.from_name,
-      toAddress: asker,
-      subject: tag,
-      text,
-      inReplyTo: mail.messageId,
-      referencesJson: JSON.stringify(mail.messageId ? [mail.messageId] : []),
-      nextAttemptAt: at,
-      createdAt: at,
-    });
+    const subject = t ? tagSubject(t.subject, t.number, '-') : lang === 'ru' ? 'Статус обращения' : 'Request status';
+    queueAnswer(tx, p, { kind: t ? 'status' : 'status-unknown', to: asker, subject, text, ticketId: t?.id ?? null, idHint: t?.number ?? 'status' }, now);
   }
   return { outcome: 'answered', ticketNumber: allowed ? found!.number : null, messageId: mail.messageId, answered: !!asker && deps.mayAnswer };
 }

@@ -1,9 +1,9 @@
 import { and, eq, notInArray, asc } from 'drizzle-orm';
 import { tickets } from '../db/schema';
-import { newMessageId } from '../outbox/registration';
 import type { Templates } from '../outbox/templates';
 import type { Assignment, SlaPolicy } from '../sla/clock';
-import { addEvent, insertMessage, queueMail, type Tx } from '../ticket/store';
+import { addEvent, insertMessage, type Tx } from '../ticket/store';
+import { queueAnswer } from './answer';
 import { inboundRow, type Prepared } from './prepared';
 import type { Outcome } from './types';
 
@@ -30,27 +30,14 @@ export function overLimit(tx: Tx, p: Prepared, a: Assignment, policy: SlaPolicy,
   const numbers = open.map((o) => o.number);
   addEvent(tx, { ticketId: null, messageId, type: 'request.limit', actor: from, at: now, data: { plan: a.plan, max, open: numbers } });
   if (mayAnswer) {
-    queueMail(tx, {
-      ticketId: null,
-      kind: 'limit',
-      mailbox: mailbox.name,
-      messageId: newMessageId('limit', mailbox.addresses[0]),
-      fromAddress: mailbox.addresses[0],
-      fromName: mailbox.from_name,
-      toAddress: from,
-      subject: `Re: ${p.mail.subject || '-'}`,
-      text: templates.render('limit', mailbox.language, {
-        subject: p.mail.subject,
-        plan: a.plan,
-        max,
-        open: open.map((o) => `${o.number} (${o.subject})`).join(', '),
-        supportName: mailbox.from_name,
-      }),
-      inReplyTo: p.mail.messageId,
-      referencesJson: JSON.stringify(p.mail.messageId ? [p.mail.messageId] : []),
-      nextAttemptAt: at,
-      createdAt: at,
+    const text = templates.render('limit', mailbox.language, {
+      subject: p.mail.subject,
+      plan: a.plan,
+      max,
+      open: open.map((o) => `${o.number} (${o.subject})`).join(', '),
+      supportName: mailbox.from_name,
     });
+    queueAnswer(tx, p, { kind: 'limit', to: from, subject: `Re: ${p.mail.subject || '-'}`, text, idHint: 'limit' }, now);
   }
   return { outcome: 'rejected', ticketNumber: numbers[0], messageId: p.mail.messageId, reason: `plan ${a.plan} allows ${max} open request(s); open: ${numbers.join(', ')}` };
 }
@@ -66,21 +53,8 @@ export function refusedSender(tx: Tx, p: Prepared, templates: Templates, now: Da
   const messageId = insertMessage(tx, inboundRow(p, null, at), p.files);
   addEvent(tx, { ticketId: null, messageId, type: 'request.refused', actor: from, at: now, data: { reason: 'unknown sender' } });
   if (mayAnswer && p.mail.from) {
-    queueMail(tx, {
-      ticketId: null,
-      kind: 'unknown-sender',
-      mailbox: mailbox.name,
-      messageId: newMessageId('refused', mailbox.addresses[0]),
-      fromAddress: mailbox.addresses[0],
-      fromName: mailbox.from_name,
-      toAddress: from,
-      subject: `Re: ${p.mail.subject || '-'}`,
-      text: templates.render('unknown-sender', mailbox.language, { subject: p.mail.subject, address: from, supportName: mailbox.from_name }),
-      inReplyTo: p.mail.messageId,
-      referencesJson: JSON.stringify(p.mail.messageId ? [p.mail.messageId] : []),
-      nextAttemptAt: at,
-      createdAt: at,
-    });
+    const text = templates.render('unknown-sender', mailbox.language, { subject: p.mail.subject, address: from, supportName: mailbox.from_name });
+    queueAnswer(tx, p, { kind: 'unknown-sender', to: from, subject: `Re: ${p.mail.subject || '-'}`, text, idHint: 'refused' }, now);
   }
   return { outcome: 'rejected', ticketNumber: null, messageId: p.mail.messageId, reason: `${from} belongs to no organisation (requests.unknown_senders: refuse)` };
 }
