@@ -12,10 +12,13 @@ import { Templates } from './outbox/templates';
 import { OutboxWorker } from './outbox/worker';
 import type { SlaPolicy } from './sla/clock';
 import { SlaPlans } from './sla/plans';
+import { SlaSweep } from './sla/sweep';
+import cron, { type ScheduledTask } from 'node-cron';
 import { BlobStore } from './storage/blobs';
 import { createNumbering } from './ticket/numbering';
 
 export interface Services {
+  sweep: SlaSweep | null;
   db: Db;
   intake: Intake;
   outbox: OutboxWorker;
@@ -77,7 +80,20 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
     reopenWindowMs: config.requests.reopen_days * 24 * 3600 * 1000,
     onQueued: () => void outbox.flush().catch((err) => log.error({ event: 'outbox.error', err }, 'outbox.error')),
   });
-  return { db, intake, outbox, templates, mailers };
+  const sweep = sla
+    ? new SlaSweep({
+        db,
+        clock,
+        log: log.child({ component: 'sla' }),
+        plans: sla.plans,
+        templates,
+        engineers: config.engineers,
+        mailboxes: config.mailboxes,
+        escalation: config.sla.escalation,
+        onQueued: () => void outbox.flush().catch((err) => log.error({ event: 'outbox.error', err }, 'outbox.error')),
+      })
+    : null;
+  return { db, intake, outbox, templates, mailers, sweep };
 }
 
 /**
@@ -88,6 +104,7 @@ export class Daemon {
   private readonly watchers: MailboxWatcher[];
   private timer: NodeJS.Timeout | null = null;
   private daily: NodeJS.Timeout | null = null;
+  private cronTask: ScheduledTask | null = null;
 
   constructor(
     private readonly config: Config,
@@ -117,6 +134,18 @@ export class Daemon {
     this.checkCalendars();
     this.daily = setInterval(() => this.checkCalendars(), 24 * 3600 * 1000);
     this.daily.unref();
+    const sweep = this.services.sweep;
+    if (sweep) {
+      const run = () => {
+        try {
+          sweep.run();
+        } catch (err) {
+          this.log.error({ event: 'sla.sweep.failed', err: { message: (err as Error).message } }, 'sla.sweep.failed');
+        }
+      };
+      run();
+      this.cronTask = cron.schedule(this.config.sla.sweep_cron, run, { noOverlap: true, name: 'sla-sweep' });
+    }
   }
 
   /** Warns when a working-day calendar has no holiday data for this year (or next year, from December on). */
@@ -131,6 +160,7 @@ export class Daemon {
     this.log.info({ event: 'daemon.stopping' }, 'daemon.stopping');
     if (this.timer) clearInterval(this.timer);
     if (this.daily) clearInterval(this.daily);
+    await this.cronTask?.stop();
     await Promise.all(this.watchers.map((w) => w.stop()));
     await this.services.outbox.idle();
     for (const m of this.services.mailers.values()) m.close();

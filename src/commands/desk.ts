@@ -126,9 +126,9 @@ export class CommandDesk {
         createdAt: at,
       });
       event('reply.relayed', { messageId: id, to: t.requesterAddress });
-      markReacted(tx, t.id, now);
+      markReacted(tx, this.d.sla?.plans, t.id, now);
     }
-    if (status === 'in_progress') markReacted(tx, t.id, now);
+    if (status === 'in_progress') markReacted(tx, this.d.sla?.plans, t.id, now);
     const applied = parsed.commands.map((c) => c.source);
     confirm({ applied, relayed, status });
     return { outcome: 'command', ticketNumber: t.number, messageId: mail.messageId, applied, refused: [], relayed, status };

@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 
 /**
@@ -158,6 +159,25 @@ export const configSchema = z
       .strictObject({
         initial_seconds: z.number().positive().default(1),
         max_seconds: z.number().positive().default(300),
+      })
+      .prefault({}),
+    sla: z
+      .strictObject({
+        /** node-cron expression of the sweep. */
+        sweep_cron: z.string().refine((c) => cron.validate(c), 'not a cron expression (e.g. "* * * * *")').default('* * * * *'),
+        /** Fractions of a target at which the responsible engineer is reminded. */
+        remind_at: z.array(z.number().gt(0).lt(1)).default([0.75, 0.9]),
+        /** After a breach, the notice is repeated this often (minutes, moved into working hours). */
+        breach_repeat_minutes: z.number().positive().default(60),
+        /** Per support line, who hears of a breach besides the engineer. */
+        escalation: z.record(z.string(), address).default({}),
+        /** Working days after the request started waiting for the customer when they are reminded. */
+        awaiting_remind_days: z.array(z.number().positive()).default([2, 5]),
+        /** Working days of waiting after which the request is suspended or closed (0: never). */
+        awaiting_expire_days: z.number().nonnegative().default(10),
+        awaiting_expire_action: z.enum(['suspend', 'close']).default('suspend'),
+        /** Working days after `resolved` without an objection when the request is closed (0: never). */
+        autoclose_days: z.number().nonnegative().default(3),
       })
       .prefault({}),
     engineers: z.array(engineerSchema).default([]),

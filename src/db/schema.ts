@@ -51,12 +51,15 @@ export const tickets = sqliteTable(
     reactionDue: text('reaction_due'),
     resolutionDue: text('resolution_due'),
     reactedAt: text('reacted_at'),
+    /** When the SLA sweep next has something to do for this request (indexed: the sweep reads only these). */
+    nextSlaAt: text('next_sla_at'),
   },
   (t) => [
     uniqueIndex('tickets_number_uq').on(t.number),
     uniqueIndex('tickets_scope_seq_uq').on(t.scope, t.seq),
     index('tickets_reaction_due_idx').on(t.reactionDue),
     index('tickets_resolution_due_idx').on(t.resolutionDue),
+    index('tickets_next_sla_idx').on(t.nextSlaAt),
   ],
 );
 
@@ -174,4 +177,19 @@ export const slaIntervals = sqliteTable(
     closedBy: text('closed_by'),
   },
   (t) => [index('sla_intervals_ticket_idx').on(t.ticketId)],
+);
+
+/** Notices the SLA sweep sent; the unique key makes each one go out once, across restarts and overlapping sweeps. */
+export const slaNotices = sqliteTable(
+  'sla_notices',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    kind: text('kind').notNull(),
+    dueAt: text('due_at').notNull(),
+    sentAt: text('sent_at').notNull(),
+  },
+  (t) => [uniqueIndex('sla_notices_uq').on(t.ticketId, t.kind)],
 );

@@ -129,3 +129,15 @@ export function missingHolidayYears(cal: Calendar, now: Date, hasProduction: boo
   const month = Number(p.find((x) => x.type === 'month')!.value);
   return [year, ...(month === 12 ? [year + 1] : [])].filter((y) => !cal.years.has(y));
 }
+
+/** The first working instant at or after `at` (itself when inside working hours). */
+export function nextWorkingInstant(at: Date, cal: Calendar): Date {
+  const from = at.getTime();
+  if (cal.always) return at;
+  let n = 0;
+  for (const [y, m, d] of datesFrom(from, cal.timeZone)) {
+    if (++n > MAX_DAYS) throw new Error(`calendar ${cal.name} has no working time`);
+    for (const [s, e] of workingIntervals(cal, y, m, d)) if (e > from) return new Date(Math.max(s, from));
+  }
+  throw new Error('unreachable');
+}

@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import { slaIntervals, tickets } from '../db/schema';
+import { slaIntervals, slaNotices, tickets } from '../db/schema';
+import { plannedNotices } from './notices';
 import type { Tx } from '../ticket/store';
 import { addEvent } from '../ticket/store';
 import type { Pause } from './calendar';
@@ -81,8 +82,19 @@ export function onStatusChange(tx: Tx, plans: SlaPlans, ticketId: number, from: 
 }
 
 /** The reaction is met by the first answer to the customer or the move to in_progress. */
-export function markReacted(tx: Tx, ticketId: number, at: Date): void {
+export function markReacted(tx: Tx, plans: SlaPlans | undefined, ticketId: number, at: Date): void {
   tx.update(tickets).set({ reactedAt: at.toISOString() }).where(and(eq(tickets.id, ticketId), isNull(tickets.reactedAt))).run();
+  if (plans) scheduleNext(tx, plans, ticketId);
+}
+
+/** Sets when the sweep next has something to do for the request (the indexed column it reads). */
+export function scheduleNext(tx: Tx, plans: SlaPlans, ticketId: number): void {
+  const t = tx.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  if (!t) return;
+  const ledger = tx.select().from(slaIntervals).where(eq(slaIntervals.ticketId, ticketId)).orderBy(asc(slaIntervals.id)).all();
+  const sent = new Set(tx.select({ kind: slaNotices.kind }).from(slaNotices).where(eq(slaNotices.ticketId, ticketId)).all().map((n) => n.kind));
+  const next = plannedNotices(t, ledger, sent, plans, plans.sweep).find((n) => !sent.has(n.kind));
+  tx.update(tickets).set({ nextSlaAt: next ? new Date(next.at).toISOString() : null }).where(eq(tickets.id, ticketId)).run();
 }
 
 /** Deadlines from the creation time, the targets and every pause so far; none while paused or stopped. */
@@ -93,12 +105,13 @@ export function recompute(tx: Tx, plans: SlaPlans, ticketId: number): void {
   const open = ledger.find((i) => i.end === null);
   if (open?.kind !== 'counted') {
     tx.update(tickets).set({ reactionDue: null, resolutionDue: null }).where(eq(tickets.id, ticketId)).run();
-    return;
+  } else {
+    const pauses: Pause[] = ledger.filter((i) => i.kind === 'paused').map((i) => [Date.parse(i.start), Date.parse(i.end!)]);
+    const due = plans.due(t.plan, t.severity, new Date(t.createdAt), pauses);
+    tx.update(tickets)
+      .set({ reactionDue: due.reactionDue.toISOString(), resolutionDue: due.resolutionDue?.toISOString() ?? null })
+      .where(eq(tickets.id, ticketId))
+      .run();
   }
-  const pauses: Pause[] = ledger.filter((i) => i.kind === 'paused').map((i) => [Date.parse(i.start), Date.parse(i.end!)]);
-  const due = plans.due(t.plan, t.severity, new Date(t.createdAt), pauses);
-  tx.update(tickets)
-    .set({ reactionDue: due.reactionDue.toISOString(), resolutionDue: due.resolutionDue?.toISOString() ?? null })
-    .where(eq(tickets.id, ticketId))
-    .run();
+  scheduleNext(tx, plans, ticketId);
 }

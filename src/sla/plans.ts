@@ -18,11 +18,15 @@ export class UnknownTarget extends Error {}
 export class SlaPlans {
   readonly calendars = new Map<string, Calendar>();
 
-  constructor(private readonly config: Pick<Config, 'calendars' | 'plans' | 'file'>) {
+  constructor(private readonly config: Pick<Config, 'calendars' | 'plans' | 'file' | 'sla'>) {
     for (const [name, c] of Object.entries(config.calendars)) {
       const production = c.production ? loadProductionData(path.resolve(path.dirname(config.file), c.production)) : undefined;
       this.calendars.set(name, buildCalendar({ name, time_zone: c.time_zone, hours: c.hours, production }));
     }
+  }
+
+  get sweep(): Config['sla'] {
+    return this.config.sla;
   }
 
   maxOpen(plan: string): number | null {
