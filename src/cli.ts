@@ -1,5 +1,5 @@
-import { Command, CommanderError } from 'commander';
-import { systemClock } from './clock';
+import { Command, CommanderError, Option } from 'commander';
+import { FileClock, systemClock } from './clock';
 import { checkConfig, configOrExplain } from './cli/config-command';
 import { processIo, type Io } from './cli/io';
 import { parseCommand } from './cli/parse-command';
@@ -23,8 +23,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command('start')
     .description('run the daemon in the foreground (SIGTERM: finish in-flight work and exit; SIGHUP: reload config and templates)')
     .option(...configOption)
+    .addOption(new Option('--clock-file <file>', 'tests only: read the time from this file').hideHelp())
     .action(async (o) => {
-      code = await startCommand(io, o.config, systemClock);
+      code = await startCommand(io, o.config, o.clockFile ? new FileClock(o.clockFile) : systemClock);
     });
 
   program

@@ -21,6 +21,8 @@ export interface ConfigOptions {
   attachmentMaxBytes?: number;
   /** List anna@vendor.test as an engineer (with a token secret). */
   engineers?: boolean;
+  /** YAML appended at the top level (calendars, plans, sla …). */
+  extra?: string;
 }
 
 /** A daemon config pointing at the test mail servers. */
@@ -41,7 +43,7 @@ reconnect:
   max_seconds: 2
 limits:
   attachment_max_bytes: ${o.attachmentMaxBytes ?? 1048576}
-${o.engineers ? 'engineers:\n  - { address: anna@vendor.test, name: Анна, line: L1 }\nsecurity:\n  token_secret: { env: TEST_TOKEN_SECRET }\n' : ''}mailboxes:
+${o.engineers ? 'engineers:\n  - { address: anna@vendor.test, name: Анна, line: L1 }\nsecurity:\n  token_secret: { env: TEST_TOKEN_SECRET }\n' : ''}${o.extra ?? ''}mailboxes:
   - name: support
     language: ${o.language ?? 'ru'}
     addresses: [support@example.test]
@@ -66,9 +68,9 @@ ${o.engineers ? 'engineers:\n  - { address: anna@vendor.test, name: Анна, li
 export const daemonEnv = { ...process.env, TEST_IMAP_PASSWORD: 'secret-support', TEST_TOKEN_SECRET: 'test-token-secret' };
 
 /** The daemon as a real child process, its stdout (pino JSON) kept in a file. */
-export function startDaemon(config: string, logFile: string): ChildProcess {
+export function startDaemon(config: string, logFile: string, extraArgs: string[] = []): ChildProcess {
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [cli, 'start', '--config', config], { env: daemonEnv, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, [cli, 'start', '--config', config, ...extraArgs], { env: daemonEnv, stdio: ['ignore', out, out] });
   fs.closeSync(out);
   return child;
 }
