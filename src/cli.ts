@@ -5,7 +5,7 @@ import { processIo, type Io } from './cli/io';
 import { parseCommand } from './cli/parse-command';
 import { listTickets, showTicket } from './cli/tickets-command';
 import { ingestCommand } from './cli/ingest-command';
-import { slaDue } from './cli/sla-command';
+import { slaDue, slaReportCommand } from './cli/sla-command';
 import { startCommand } from './cli/start-command';
 import { openDb, appliedMigrations } from './db/open';
 
@@ -81,6 +81,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option(...configOption)
     .action((o) => {
       code = slaDue(io, o);
+    });
+
+  sla
+    .command('report')
+    .description('met and breached reaction and resolution targets per plan and severity')
+    .option('--from <date>', 'requests opened on or after')
+    .option('--to <date>', 'requests opened before')
+    .option('--json', 'print JSON')
+    .option(...configOption)
+    .action((o) => {
+      code = slaReportCommand(io, o, systemClock.now());
     });
 
   const ticketsCmd = program.command('tickets').description('look at requests');

@@ -1,5 +1,7 @@
 import type { Pause } from '../sla/calendar';
+import { openDb } from '../db/open';
 import { isoInZone, SlaPlans, UnknownTarget } from '../sla/plans';
+import { slaReport } from '../sla/report';
 import { configOrExplain } from './config-command';
 import type { Io } from './io';
 
@@ -42,5 +44,40 @@ export function slaDue(io: Io, o: { config?: string; plan: string; severity: str
   };
   if (o.json) io.out(JSON.stringify(out));
   else io.out(`plan ${t.plan}, severity ${t.severity}: reaction due ${out.reactionDue} (${t.reaction.calendar.name}), resolution due ${out.resolutionDue ?? 'no target'}${t.resolution ? ` (${t.resolution.calendar.name})` : ''}`);
+  return 0;
+}
+
+/** `helpdesk sla report`: met and breached targets per plan × severity. */
+export function slaReportCommand(io: Io, o: { config?: string; from?: string; to?: string; json?: boolean }, now: Date): number {
+  const config = configOrExplain(io, o.config, { secrets: false });
+  if (!config) return 1;
+  const day = (s: string | undefined, name: string) => {
+    if (s === undefined) return undefined;
+    const d = new Date(s);
+    if (Number.isNaN(d.getTime())) throw new UnknownTarget(`${name} "${s}" is not a date (e.g. 2026-11-01)`);
+    return d;
+  };
+  let rows;
+  try {
+    const db = openDb(config.data_dir, { readonly: true });
+    try {
+      rows = slaReport(db, new SlaPlans(config), now, day(o.from, '--from'), day(o.to, '--to'));
+    } finally {
+      db.$client.close();
+    }
+  } catch (err) {
+    io.err((err as Error).message);
+    return err instanceof UnknownTarget ? EX_USAGE : 1;
+  }
+  if (o.json) {
+    io.out(JSON.stringify(rows));
+    return 0;
+  }
+  io.out('plan        severity  requests  reaction met/breached  resolution met/breached  counted min median/p90');
+  for (const r of rows) {
+    io.out(
+      `${r.plan.padEnd(11)} ${r.severity.padEnd(9)} ${String(r.requests).padStart(8)}  ${`${r.reaction.met}/${r.reaction.breached}`.padStart(21)}  ${(r.resolution.noTarget === r.requests ? '-' : `${r.resolution.met}/${r.resolution.breached}`).padStart(23)}  ${`${r.countedMinutes.median ?? '-'}/${r.countedMinutes.p90 ?? '-'}`.padStart(24)}`,
+    );
+  }
   return 0;
 }
