@@ -78,6 +78,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
     }),
     attachmentMaxBytes: config.limits.attachment_max_bytes,
     reopenWindowMs: config.requests.reopen_days * 24 * 3600 * 1000,
+    requiredInfo: { items: config.requests.required_info, wait: config.requests.wait_for_missing_info },
     onQueued: () => void outbox.flush().catch((err) => log.error({ event: 'outbox.error', err }, 'outbox.error')),
   });
   const sweep = sla

@@ -125,6 +125,27 @@ export const configSchema = z
         default_plan: z.string().nullable().default(null),
         /** Senders of no organisation: register them (under default_plan) or refuse with an explanation (the mail is kept). */
         unknown_senders: z.enum(['register', 'refuse']).default('register'),
+        /** What a new request must contain; a missing item is listed in the registration reply. */
+        required_info: z
+          .array(
+            z.strictObject({
+              name: z.string().min(1),
+              /** How the customer reads it, per language. */
+              label: z.strictObject({ ru: z.string().min(1), en: z.string().min(1) }),
+              /** Found when this regular expression (case-insensitive) matches the subject or text. */
+              pattern: z.string().refine((p) => {
+                try {
+                  new RegExp(p, 'iu');
+                  return true;
+                } catch {
+                  return false;
+                }
+              }, 'not a regular expression'),
+            }),
+          )
+          .default([]),
+        /** A request with missing information waits for the customer from the start (its SLA clock paused). */
+        wait_for_missing_info: z.boolean().default(false),
         /** Severity of a new request unless a keyword raises it. */
         default_severity: z.enum(['critical', 'high', 'medium', 'low']).default('medium'),
         /** Words in the subject or text that raise a new request's severity. */

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { tickets } from '../db/schema';
 import { composeRegistration } from '../outbox/registration';
-import { startClock, type Assignment, type SlaPolicy } from '../sla/clock';
+import { onStatusChange, startClock, type Assignment, type SlaPolicy } from '../sla/clock';
+import type { ParsedEmail } from '../mail/parse';
 import type { Notifier } from '../outbox/notify';
 import type { Templates } from '../outbox/templates';
 import type { Numbering } from '../ticket/numbering';
@@ -26,7 +27,7 @@ export interface Created {
 export function createRequest(
   tx: Tx,
   p: Prepared,
-  deps: { numbering: Numbering; templates: Templates; notifier: Notifier; sla?: SlaPolicy | null },
+  deps: { numbering: Numbering; templates: Templates; notifier: Notifier; sla?: SlaPolicy | null; requiredInfo?: RequiredInfo },
   now: Date,
   assignment: Assignment | null,
   linked?: { ticketId: number; number: string; reason: string },
@@ -67,12 +68,21 @@ export function createRequest(
     addEvent(tx, { ticketId: linked.ticketId, messageId, type: 'ticket.continued', actor: 'system', at: now, data: { next: number, reason: linked.reason } });
   }
   for (const f of p.files.filter((x) => !x.stored)) event('attachment.skipped', 'system', { filename: f.filename, size: f.size, reason: f.skipReason });
+  const missing = automated ? [] : missingInfo(deps.requiredInfo, mail, input.mailbox.language);
+  if (missing.length > 0) {
+    event('info.missing', 'system', { missing });
+    if (deps.requiredInfo?.wait) {
+      tx.update(tickets).set({ status: 'awaiting_info' }).where(eq(tickets.id, ticketId)).run();
+      event('status.changed', 'system', { from: 'new', to: 'awaiting_info', reason: 'required information missing' });
+      if (deps.sla && a) onStatusChange(tx, deps.sla.plans, ticketId, 'new', 'awaiting_info', input.receivedAt, 'required information missing');
+    }
+  }
   const notified = automated ? 0 : deps.notifier.queue(tx, 'new', ticketId, input.mailbox, mail, now, { files: p.files });
   if (suppressed) {
     event('reply.suppressed', 'system', { reason: suppressed });
     return { number, queued: false, notified, suppressed };
   }
-  const reply = composeRegistration(deps.templates, input.mailbox, mail, number, input.receivedAt);
+  const reply = composeRegistration(deps.templates, input.mailbox, mail, number, input.receivedAt, missing);
   queueMail(tx, {
     ticketId,
     kind: 'registration',
@@ -90,4 +100,15 @@ export function createRequest(
   });
   event('reply.queued', 'system', { kind: 'registration', messageId: reply.messageId });
   return { number, queued: true, notified };
+}
+
+export interface RequiredInfo {
+  items: readonly { name: string; label: { ru: string; en: string }; pattern: string }[];
+  wait: boolean;
+}
+
+/** The labels of the required items the mail does not contain. */
+export function missingInfo(required: RequiredInfo | undefined, mail: Pick<ParsedEmail, 'subject' | 'text'>, lang: 'ru' | 'en'): string[] {
+  const haystack = `${mail.subject}\n${mail.text}`;
+  return (required?.items ?? []).filter((i) => !new RegExp(i.pattern, 'iu').test(haystack)).map((i) => i.label[lang]);
 }

@@ -16,7 +16,7 @@ import type { NewAttachment, Tx } from '../ticket/store';
 import { appendFollowUp } from './append';
 import { dkimPassDomains, type Resolver } from '../auth/dkim';
 import { answerStatus } from './answer-status';
-import { createRequest } from './create';
+import { createRequest, type RequiredInfo } from './create';
 import { filters as defaultFilters } from './filters';
 import { duplicate } from './filters/10-duplicate';
 import type { Prepared } from './prepared';
@@ -34,6 +34,8 @@ export interface IntakeDeps {
   attachmentMaxBytes: number;
   /** How long after `resolved` a customer's reply reopens the request (after that it opens a new one). */
   reopenWindowMs: number;
+  /** What a new request must contain. */
+  requiredInfo?: RequiredInfo;
   /** Plans, organisations and calendars; null when no plans are configured. */
   sla?: SlaPolicy | null;
   filters?: readonly Filter[];

@@ -30,6 +30,7 @@ export function composeRegistration(
   mail: ParsedEmail,
   ticketNumber: string,
   receivedAt: Date,
+  missing: readonly string[] = [],
 ): ComposedMail {
   const lang = mailbox.language;
   const fromAddress = mailbox.addresses[0];
@@ -40,6 +41,7 @@ export function composeRegistration(
     receivedAt: formatLocalTime(receivedAt, mailbox.time_zone, lang),
     customerName: mail.from?.name ?? '',
     supportName: mailbox.from_name,
+    missing,
   });
   const references = mail.messageId ? [...mail.references.slice(-20), mail.messageId] : mail.references.slice(-20);
   return {

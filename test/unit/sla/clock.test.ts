@@ -165,3 +165,44 @@ test('unknown senders refused: the mail is kept, the sender told why, no request
   expect(reply).toMatchObject({ to_address: 'stranger@elsewhere.test', text: expect.stringContaining('не относится ни к одной организации') });
   r.h.close();
 });
+
+describe('required information', () => {
+  const requiredInfo = {
+    items: [
+      { name: 'account', label: { ru: 'учётная запись (логин)', en: 'account (login)' }, pattern: 'учётн|учетн|логин|account|login' },
+      { name: 'expected', label: { ru: 'ожидаемый результат', en: 'expected result' }, pattern: 'ожида|expected' },
+    ],
+    wait: false,
+  };
+  const run = async (body: string, wait: boolean) => {
+    const h = intakeHarness({ engineers: ENGINEERS, sla: policy(), requiredInfo: { ...requiredInfo, wait } });
+    await h.intake.process({ raw: buildMail({ from: 'ivan@romashka.test', to: 'support@example.test', subject: 'Ошибка', body }).raw, mailbox: mb, receivedAt: h.clock.now() });
+    return h;
+  };
+
+  test('what is missing is listed in the registration reply; what is there is not', async () => {
+    const h = await run('Не выгружается отчёт. Логин ivanov.', false);
+    const [reg] = h.all<{ text: string }>("SELECT text FROM outbox WHERE kind = 'registration'");
+    expect(reg.text).toContain('пришлите, пожалуйста, ответом на это письмо:\n  - ожидаемый результат\n');
+    expect(reg.text).not.toContain('учётная запись (логин)');
+    expect(h.all<{ status: string }>('SELECT status FROM tickets')[0].status).toBe('new');
+    h.close();
+  });
+
+  test('with wait_for_missing_info the request waits for the customer from the start, its clock paused', async () => {
+    const h = await run('Не выгружается отчёт.', true);
+    expect(h.all<{ status: string; reaction_due: string | null }>('SELECT status, reaction_due FROM tickets')[0]).toEqual({ status: 'awaiting_info', reaction_due: null });
+    expect(h.all<{ kind: string; end: string | null }>('SELECT kind, end FROM sla_intervals ORDER BY id').map((i) => [i.kind, i.end])).toEqual([
+      ['counted', '2026-11-20T09:30:00.000Z'],
+      ['paused', null],
+    ]);
+    h.close();
+  });
+
+  test('a complete request has nothing listed', async () => {
+    const h = await run('Логин ivanov. Ожидали: отчёт. Получили: ошибку.', true);
+    expect(h.all<{ text: string }>("SELECT text FROM outbox WHERE kind = 'registration'")[0].text).not.toContain('пришлите, пожалуйста');
+    expect(h.all<{ status: string }>('SELECT status FROM tickets')[0].status).toBe('new');
+    h.close();
+  });
+});
