@@ -77,6 +77,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .requiredOption('--severity <name>', 'severity (from the plan)')
     .requiredOption('--opened <iso8601>', 'when the request was opened')
     .option('--paused <start/end>', 'a pause not counted (ISO 8601 interval); repeatable', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--time-zone <zone>', 'the customer\'s time zone (working-day calendars count in it)')
     .option('--json', 'print JSON')
     .option(...configOption)
     .action((o) => {

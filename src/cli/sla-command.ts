@@ -9,7 +9,7 @@ import type { Io } from './io';
 const EX_USAGE = 2;
 
 /** `helpdesk sla due`: the deadlines of a request, from the config's plans and calendars. */
-export function slaDue(io: Io, o: { config?: string; plan: string; severity: string; opened: string; paused: string[]; json?: boolean }): number {
+export function slaDue(io: Io, o: { config?: string; plan: string; severity: string; opened: string; paused: string[]; json?: boolean; timeZone?: string }): number {
   const config = configOrExplain(io, o.config, { secrets: false });
   if (!config) return 1;
   const opened = new Date(o.opened);
@@ -28,9 +28,10 @@ export function slaDue(io: Io, o: { config?: string; plan: string; severity: str
   }
   let due;
   try {
-    due = new SlaPlans(config).due(o.plan, o.severity, opened, pauses);
+    if (o.timeZone) new Intl.DateTimeFormat('en', { timeZone: o.timeZone });
+    due = new SlaPlans(config).due(o.plan, o.severity, opened, pauses, o.timeZone);
   } catch (err) {
-    if (err instanceof UnknownTarget) {
+    if (err instanceof UnknownTarget || err instanceof RangeError) {
       io.err(err.message);
       return EX_USAGE;
     }

@@ -160,7 +160,11 @@ export const configSchema = z
           name: z.string().min(1),
           domains: z.array(z.string().min(1).transform((d) => d.toLowerCase())).default([]),
           contacts: z.array(address).default([]),
+          /** At most this many named contacts (Extended: 4). */
+          max_contacts: z.number().int().positive().optional(),
           plan: z.string().min(1),
+          /** The customer's time zone: working-day calendars count their hours in it. Default: the calendar's. */
+          time_zone: timeZone.optional(),
         }),
       )
       .default([]),
@@ -226,6 +230,9 @@ export const configSchema = z
       engineers.add(e.address);
     });
     cfg.organisations.forEach((o, i) => {
+      if (o.max_contacts !== undefined && o.contacts.length > o.max_contacts) {
+        ctx.addIssue({ code: 'custom', path: ['organisations', i, 'contacts'], message: `${o.contacts.length} contacts, more than max_contacts (${o.max_contacts})` });
+      }
       if (!cfg.plans[o.plan]) ctx.addIssue({ code: 'custom', path: ['organisations', i, 'plan'], message: `no plan "${o.plan}" (have: ${Object.keys(cfg.plans).join(', ') || 'none'})` });
     });
     if (cfg.requests.default_plan !== null && !cfg.plans[cfg.requests.default_plan]) {

@@ -48,6 +48,8 @@ export const tickets = sqliteTable(
     plan: text('plan'),
     severity: text('severity'),
     organisation: text('organisation'),
+    /** The customer's time zone (their organisation's); working-day calendars count in it. Null: the calendar's own. */
+    timeZone: text('time_zone'),
     reactionDue: text('reaction_due'),
     resolutionDue: text('resolution_due'),
     reactedAt: text('reacted_at'),

@@ -59,7 +59,7 @@ export function createRequest(
   event('ticket.created', mail.from?.address ?? 'unknown', { mailbox: input.mailbox.name });
   const a = assignment;
   if (a && deps.sla) {
-    tx.update(tickets).set({ plan: a.plan, severity: a.severity, organisation: a.organisation }).where(eq(tickets.id, ticketId)).run();
+    tx.update(tickets).set({ plan: a.plan, severity: a.severity, organisation: a.organisation, timeZone: a.timeZone }).where(eq(tickets.id, ticketId)).run();
     startClock(tx, deps.sla.plans, ticketId, input.receivedAt, 'ticket.created');
     event('sla.assigned', 'system', a);
   }

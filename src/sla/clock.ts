@@ -16,12 +16,13 @@ export interface Assignment {
   plan: string;
   severity: string;
   organisation: string | null;
+  timeZone: string | null;
   notes: string[];
 }
 
 export interface SlaPolicy {
   plans: SlaPlans;
-  organisations: readonly { name: string; domains: readonly string[]; contacts: readonly string[]; plan: string }[];
+  organisations: readonly { name: string; domains: readonly string[]; contacts: readonly string[]; plan: string; time_zone?: string }[];
   defaultPlan: string | null;
   unknownSenders: 'register' | 'refuse';
   defaultSeverity: string;
@@ -44,7 +45,7 @@ export function assign(policy: SlaPolicy, from: string | undefined, subject: str
   const wanted = hit && RANKS.indexOf(hit) < RANKS.indexOf(policy.defaultSeverity) ? hit : policy.defaultSeverity;
   const notes = hit && wanted === hit ? [`severity raised to ${hit} by a keyword`] : [];
   const severity = severityIn(policy.plans, plan, wanted, notes);
-  return { plan, severity, organisation: org?.name ?? null, notes };
+  return { plan, severity, organisation: org?.name ?? null, timeZone: org?.time_zone ?? null, notes };
 }
 
 /** A severity of the plan for a wanted rank: the same name, else the plan's severity of that rank, capped at its lowest (Basic has only medium). */
@@ -107,7 +108,7 @@ export function recompute(tx: Tx, plans: SlaPlans, ticketId: number): void {
     tx.update(tickets).set({ reactionDue: null, resolutionDue: null }).where(eq(tickets.id, ticketId)).run();
   } else {
     const pauses: Pause[] = ledger.filter((i) => i.kind === 'paused').map((i) => [Date.parse(i.start), Date.parse(i.end!)]);
-    const due = plans.due(t.plan, t.severity, new Date(t.createdAt), pauses);
+    const due = plans.due(t.plan, t.severity, new Date(t.createdAt), pauses, t.timeZone);
     tx.update(tickets)
       .set({ reactionDue: due.reactionDue.toISOString(), resolutionDue: due.resolutionDue?.toISOString() ?? null })
       .where(eq(tickets.id, ticketId))

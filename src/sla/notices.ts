@@ -28,7 +28,7 @@ export function plannedNotices(
   cfg: SweepConfig,
 ): PlannedNotice[] {
   if (!t.plan || !t.severity) return [];
-  const targets = plans.targets(t.plan, t.severity);
+  const targets = plans.targets(t.plan, t.severity, t.timeZone);
   const open = ledger.find((i) => i.end === null);
   const pauses: Pause[] = ledger.filter((i) => i.kind === 'paused' && i.end).map((i) => [Date.parse(i.start), Date.parse(i.end!)]);
   const created = new Date(t.createdAt);

@@ -44,8 +44,22 @@ export class SlaPlans {
       .filter((x) => x.years.length > 0);
   }
 
+  private readonly zoned = new Map<string, Calendar>();
+
+  /** A working-day calendar counted in the customer's zone (24x7 calendars need no zone). */
+  private inZone(cal: Calendar, timeZone: string | null | undefined): Calendar {
+    if (!timeZone || cal.always || timeZone === cal.timeZone) return cal;
+    const key = `${cal.name}@${timeZone}`;
+    let z = this.zoned.get(key);
+    if (!z) {
+      z = { ...cal, name: key, timeZone };
+      this.zoned.set(key, z);
+    }
+    return z;
+  }
+
   /** The targets of a plan and severity. A severity the plan lacks falls back to its highest one (the first listed). */
-  targets(plan: string, severity: string): Targets {
+  targets(plan: string, severity: string, timeZone?: string | null): Targets {
     const p = this.config.plans[plan];
     if (!p) throw new UnknownTarget(`unknown plan "${plan}" (known: ${Object.keys(this.config.plans).join(', ')})`);
     const known = Object.keys(p.severities);
@@ -58,7 +72,7 @@ export class SlaPlans {
       substitutedFor = severity;
     }
     const t = p.severities[sev];
-    const calendar = this.calendars.get(t.calendar ?? p.calendar)!;
+    const calendar = this.inZone(this.calendars.get(t.calendar ?? p.calendar)!, timeZone);
     return {
       plan,
       severity: sev,
@@ -69,8 +83,8 @@ export class SlaPlans {
   }
 
   /** Reaction and resolution deadlines of a request opened at `opened`, not counting the pauses. */
-  due(plan: string, severity: string, opened: Date, pauses: readonly Pause[] = []) {
-    const t = this.targets(plan, severity);
+  due(plan: string, severity: string, opened: Date, pauses: readonly Pause[] = [], timeZone?: string | null) {
+    const t = this.targets(plan, severity, timeZone);
     return {
       targets: t,
       reactionDue: addBusinessTime(opened, t.reaction.minutes, t.reaction.calendar, pauses),

@@ -33,8 +33,8 @@ export function slaReport(db: Db, plans: SlaPlans, now: Date, from?: Date, to?: 
     const ledger = db.select().from(slaIntervals).where(eq(slaIntervals.ticketId, t.id)).orderBy(asc(slaIntervals.id)).all();
     const pauses: Pause[] = ledger.filter((i) => i.kind === 'paused').map((i) => [Date.parse(i.start), i.end ? Date.parse(i.end) : Infinity]);
     const counting = ledger.some((i) => i.kind === 'counted' && i.end === null);
-    const targets = plans.targets(t.plan!, t.severity!);
-    const due = plans.due(t.plan!, t.severity!, new Date(t.createdAt), pauses.filter(([, e]) => e !== Infinity));
+    const targets = plans.targets(t.plan!, t.severity!, t.timeZone);
+    const due = plans.due(t.plan!, t.severity!, new Date(t.createdAt), pauses.filter(([, e]) => e !== Infinity), t.timeZone);
     const judge = (doneAt: string | null, dueAt: Date, bucket: { met: number; breached: number; pending: number }) => {
       if (doneAt) bucket[Date.parse(doneAt) <= dueAt.getTime() ? 'met' : 'breached']++;
       else if (counting && now > dueAt) bucket.breached++;

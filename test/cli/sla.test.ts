@@ -66,3 +66,11 @@ test('unknown plan or severity: exit 2 naming the known ones; a severity the pla
   expect(basic).toMatchObject({ code: 0, err: 'plan basic has no severity critical: its highest, medium, applies' });
   expect(await due(['--plan', 'basic', '--severity', 'medium', '--opened', 'yesterday'])).toMatchObject({ code: 2, err: expect.stringContaining('not an ISO 8601 time') });
 });
+
+test('working-day plans count in the customer\'s time zone; 24x7 ones are the same everywhere', async () => {
+  const opened = '2026-11-17T08:00:00+03:00'; // 10:00 in Yekaterinburg (UTC+5), before opening in Moscow
+  expect((await due(['--plan', 'digit', '--severity', 'p2', '--opened', opened])).json.reactionDue).toBe('2026-11-17T13:00:00+03:00');
+  expect((await due(['--plan', 'digit', '--severity', 'p2', '--opened', opened, '--time-zone', 'Asia/Yekaterinburg'])).json.reactionDue).toBe('2026-11-17T14:00:00+05:00'); // = 12:00 Moscow
+  expect((await due(['--plan', 'digit', '--severity', 'p1', '--opened', opened, '--time-zone', 'Asia/Yekaterinburg'])).json.reactionDue).toBe('2026-11-17T09:00:00+03:00');
+  expect(await due(['--plan', 'digit', '--severity', 'p2', '--opened', opened, '--time-zone', 'Mars/Base'])).toMatchObject({ code: 2 });
+});

@@ -155,3 +155,8 @@ test('plans must name existing calendars; production files must exist', () => {
     { path: 'calendars.msk-workdays.production', line: noFile.split('\n').findIndex((l) => l.includes('calendars/xx.yaml')) + 1, message: expect.stringContaining('no file') },
   ]);
 });
+
+test('an organisation may not list more contacts than its max_contacts', () => {
+  const text = example.replace('    contacts: [ivan.petrov@partner.example]\n', '    contacts: [a@x.example, b@x.example, c@x.example, d@x.example, e@x.example]\n');
+  expect(problems(text)).toEqual([expect.objectContaining({ path: 'organisations[0].contacts', message: '5 contacts, more than max_contacts (4)' })]);
+});
