@@ -5,6 +5,7 @@ import { processIo, type Io } from './cli/io';
 import { parseCommand } from './cli/parse-command';
 import { listTickets, showTicket } from './cli/tickets-command';
 import { ingestCommand } from './cli/ingest-command';
+import { quarantineList, quarantineRetry, quarantineShow } from './cli/quarantine-command';
 import { slaDue, slaReportCommand } from './cli/sla-command';
 import { startCommand } from './cli/start-command';
 import { openDb, appliedMigrations } from './db/open';
@@ -93,6 +94,29 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option(...configOption)
     .action((o) => {
       code = slaReportCommand(io, o, systemClock.now());
+    });
+
+  const q = program.command('quarantine').description('mail that could not be processed (kept raw, with its error)');
+  q.command('list')
+    .option('--all', 'released ones too')
+    .option('--json', 'print JSON')
+    .option(...configOption)
+    .action((o) => {
+      code = quarantineList(io, o);
+    });
+  q.command('show')
+    .argument('<id>')
+    .option(...configOption)
+    .action((id, o) => {
+      code = quarantineShow(io, id, o);
+    });
+  q.command('retry')
+    .description('process again, as the daemon would; a success releases it')
+    .argument('[id]')
+    .option('--all', 'every held message')
+    .option(...configOption)
+    .action(async (id, o) => {
+      code = await quarantineRetry(io, id, o, systemClock);
     });
 
   const ticketsCmd = program.command('tickets').description('look at requests');

@@ -4,6 +4,7 @@ import type { Clock } from './clock';
 import type { Config } from './config/load';
 import { openDb, type Db } from './db/open';
 import { Intake } from './intake/intake';
+import { hold } from './intake/quarantine';
 import { MailboxWatcher } from './mailbox/watcher';
 import { smtpMailer, type Mailer } from './outbox/mailer';
 import { CommandDesk } from './commands/desk';
@@ -19,6 +20,7 @@ import { createNumbering } from './ticket/numbering';
 
 export interface Services {
   sweep: SlaSweep | null;
+  blobs: { raw: BlobStore; attachments: BlobStore };
   db: Db;
   intake: Intake;
   outbox: OutboxWorker;
@@ -94,7 +96,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
         onQueued: () => void outbox.flush().catch((err) => log.error({ event: 'outbox.error', err }, 'outbox.error')),
       })
     : null;
-  return { db, intake, outbox, templates, mailers, sweep };
+  return { db, intake, outbox, templates, mailers, sweep, blobs };
 }
 
 /**
@@ -121,6 +123,7 @@ export class Daemon {
           clock,
           log: log.child({ mailbox: mailbox.name }),
           process: (input) => services.intake.process(input),
+          quarantine: (o) => hold(services.db, services.blobs.raw, clock, o),
           reconnect: { initialMs: config.reconnect.initial_seconds * 1000, maxMs: config.reconnect.max_seconds * 1000 },
         }),
     );

@@ -27,6 +27,8 @@ const imapSchema = z.strictObject({
   password: secretSchema,
   folder: z.string().min(1).default('INBOX'),
   poll_seconds: z.number().positive().default(60),
+  /** Where a message that cannot be processed is moved (it is also kept in the database). */
+  quarantine_folder: z.string().min(1).default('Helpdesk/Quarantine'),
   after: z
     .strictObject({
       action: z.enum(['move', 'flag']).default('move'),

@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import type { ResolvedMailbox } from '../config/load';
 import type { Db } from '../db/open';
 import type { IntakeInput, Outcome } from '../intake/types';
+import { isTransient } from '../intake/quarantine';
 import { readState, writeState } from './state';
 
 export interface WatcherDeps {
@@ -12,6 +13,8 @@ export interface WatcherDeps {
   clock: Clock;
   log: Logger;
   process: (input: IntakeInput) => Promise<Outcome>;
+  /** Keeps a message that cannot be processed; returns its quarantine id. */
+  quarantine: (o: { raw: Buffer; mailbox: string; receivedAt: Date; error: Error }) => Promise<number>;
   reconnect: { initialMs: number; maxMs: number };
   /** For tests: how the IMAP client is made. */
   connect?: (mailbox: ResolvedMailbox) => ImapFlow;
@@ -78,6 +81,7 @@ export class MailboxWatcher {
     await client.connect();
     log.info({ event: 'imap.connected', host: mailbox.imap.host, idle: client.capabilities.has('IDLE') }, 'imap.connected');
     if (mailbox.imap.after.action === 'move') await ensureFolder(client, mailbox.imap.after.folder);
+    await ensureFolder(client, mailbox.imap.quarantine_folder);
     const opened = await client.mailboxOpen(mailbox.imap.folder);
     const uidValidity = Number(opened.uidValidity);
     const state = readState(this.d.db, mailbox.name);
@@ -137,17 +141,24 @@ export class MailboxWatcher {
       if (!msg || !msg.source) continue; // expunged meanwhile
       const mlog = log.child({ uid });
       let outcome: Outcome;
+      const internal = msg.internalDate ? new Date(msg.internalDate) : null;
+      const receivedAt = internal && !Number.isNaN(internal.getTime()) ? internal : clock.now();
       try {
-        const internal = msg.internalDate ? new Date(msg.internalDate) : null;
-        outcome = await this.d.process({
-          raw: msg.source,
-          mailbox,
-          imapUid: uid,
-          receivedAt: internal && !Number.isNaN(internal.getTime()) ? internal : clock.now(),
-        });
+        outcome = await this.d.process({ raw: msg.source, mailbox, imapUid: uid, receivedAt });
       } catch (err) {
-        // Left in the folder untouched; it is tried again on the next scan.
-        mlog.error({ event: 'intake.message.failed', err: { message: (err as Error).message, stack: (err as Error).stack } }, 'intake.message.failed');
+        const error = err as Error & { code?: string };
+        if (isTransient(err)) {
+          // Disk full, database busy: left in the folder untouched, tried again on the next scan.
+          mlog.warn({ event: 'intake.message.deferred', err: { message: error.message, code: error.code } }, 'intake.message.deferred');
+          continue;
+        }
+        try {
+          const id = await this.d.quarantine({ raw: msg.source, mailbox: mailbox.name, receivedAt, error });
+          await client.messageMove(String(uid), mailbox.imap.quarantine_folder, { uid: true });
+          mlog.error({ event: 'intake.message.quarantined', quarantineId: id, err: { message: error.message, stack: error.stack } }, 'intake.message.quarantined');
+        } catch (err2) {
+          mlog.error({ event: 'intake.message.failed', err: { message: error.message }, quarantineError: (err2 as Error).message }, 'intake.message.failed');
+        }
         continue;
       }
       if (after.action === 'move') await client.messageMove(String(uid), after.folder, { uid: true });

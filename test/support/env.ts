@@ -23,6 +23,7 @@ export interface ConfigOptions {
   engineers?: boolean;
   /** YAML appended at the top level (calendars, plans, sla …). */
   extra?: string;
+  templatesDir?: string;
 }
 
 /** A daemon config pointing at the test mail servers. */
@@ -31,7 +32,7 @@ export function writeConfig(dir: string, servers: MailServers, o: ConfigOptions)
   fs.writeFileSync(
     file,
     `data_dir: ${o.dataDir}
-templates_dir: ${path.join(root, 'templates')}
+templates_dir: ${o.templatesDir ?? path.join(root, 'templates')}
 log:
   level: debug
 outbox:

@@ -26,7 +26,7 @@ export function mailbox(over: Partial<ResolvedMailbox> = {}): ResolvedMailbox {
     time_zone: 'Europe/Moscow',
     addresses: ['support@example.test'],
     from_name: 'Служба поддержки',
-    imap: { host: 'h', port: 993, tls: true, user: 'u', password: new Secret('p'), folder: 'INBOX', poll_seconds: 60, after: { action: 'move', folder: 'Stored', flag: '$HelpdeskStored' } },
+    imap: { host: 'h', port: 993, tls: true, user: 'u', password: new Secret('p'), folder: 'INBOX', poll_seconds: 60, quarantine_folder: 'Quarantine', after: { action: 'move', folder: 'Stored', flag: '$HelpdeskStored' } },
     smtp: { host: 'h', port: 587, secure: false, require_tls: false },
     ...over,
   };

@@ -1,3 +1,4 @@
+import { isTransient } from '../../../src/intake/quarantine';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildMail } from '../../support/mails';
@@ -111,4 +112,9 @@ test('when another process stores the same mail between our check and our commit
   expect(h.all('SELECT * FROM tickets')).toHaveLength(1);
   expect(h.all('SELECT * FROM counters')).toEqual([{ scope: '2026', value: 1 }]); // the rolled-back number is not used up
   h.close();
+});
+
+test('which errors leave a message in the mailbox (transient) and which send it to quarantine', () => {
+  for (const code of ['SQLITE_BUSY', 'SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'ENOSPC', 'EIO', 'EDQUOT']) expect(isTransient(Object.assign(new Error(code), { code }))).toBe(true);
+  for (const e of [new TypeError("Cannot use 'in' operator"), Object.assign(new Error('x'), { code: 'SQLITE_CONSTRAINT_NOTNULL' }), new RangeError('Invalid time value')]) expect(isTransient(e)).toBe(false);
 });
