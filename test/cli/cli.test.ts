@@ -1,5 +1,6 @@
 /** The CLI contract, run as the real `helpdesk` command in child processes. */
 import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { cli, root, tmpDir } from '../support/env';
@@ -130,4 +131,19 @@ test('ingest that cannot store the message exits 75 (EX_TEMPFAIL), so the MTA ke
   expect(r.code).toBe(75);
   expect(JSON.parse(r.out)).toMatchObject({ outcome: 'failed', error: expect.stringContaining('noSuchField') });
   expect(r.err).toContain('intake.message.failed');
+});
+
+test('backup makes a consistent copy that opens with every request in it', () => {
+  const dir = tmpDir('cli');
+  const file = config(dir);
+  const env = { CLI_TEST_PW: 'x' };
+  for (const i of [1, 2]) helpdesk(['ingest', '--config', file, '--no-send'], { input: buildMail({ from: 'a@customer.test', to: 'support@example.test', subject: `s${i}`, body: 'b' }).raw, env });
+  const copy = path.join(dir, 'backup.sqlite');
+  const r = helpdesk(['backup', '--to', copy, '--config', file], { env });
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/pages copied/);
+  const db = new Database(copy, { readonly: true });
+  expect(db.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+  expect(db.prepare('SELECT subject FROM tickets ORDER BY id').all()).toEqual([{ subject: 's1' }, { subject: 's2' }]);
+  db.close();
 });
