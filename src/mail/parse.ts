@@ -36,6 +36,9 @@ export interface ParsedEmail {
   parseError: string | null;
 }
 
+/** MIME parts parsed in one message at most; past it only the headers are read (the raw message is kept either way). */
+const MAX_MIME_PARTS = 5000;
+
 export function header(mail: Pick<ParsedEmail, 'headers'>, name: string): string | undefined {
   return mail.headers.get(name.toLowerCase())?.[0];
 }
@@ -49,7 +52,8 @@ export function header(mail: Pick<ParsedEmail, 'headers'>, name: string): string
 export async function parseEmail(raw: Buffer, depth = 0): Promise<ParsedEmail> {
   let parsed: ParsedMail;
   try {
-    parsed = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true, maxHtmlLengthToParse: 2_000_000 });
+    // maxChildNodes: mailsplit stops at 1 000 MIME parts by default; a customer's 1 000 attachments must still parse.
+    parsed = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true, maxHtmlLengthToParse: 2_000_000, maxChildNodes: MAX_MIME_PARTS } as Parameters<typeof simpleParser>[1]);
   } catch (err) {
     return fallback(raw, err as Error);
   }
