@@ -9,8 +9,9 @@ import type { MailServers } from '../../src/devmail/servers';
 export const root = path.resolve(__dirname, '..', '..');
 export const cli = path.join(root, 'bin', 'helpdesk.js');
 
+/** A temp dir below the run's folder (removed after the run by the global teardown). */
 export function tmpDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `helpdesk-${prefix}-`));
+  return fs.mkdtempSync(path.join(process.env.HELPDESK_TEST_TMP ?? os.tmpdir(), `helpdesk-${prefix}-`));
 }
 
 export interface ConfigOptions {
