@@ -3,10 +3,10 @@ import { authenticateEngineer, type AuthOptions } from '../auth/authenticate';
 import { attachments, messages, outbox, tickets } from '../db/schema';
 import { newPart } from '../mail/quotes';
 import type { Engineer, Notifier } from '../outbox/notify';
-import { newMessageId } from '../outbox/registration';
+import { queueFrom } from '../outbox/queue';
 import type { Templates } from '../outbox/templates';
 import type { Status } from '../ticket/status';
-import { addEvent, insertMessage, queueMail, type Tx } from '../ticket/store';
+import { addEvent, insertMessage, type Tx } from '../ticket/store';
 import { tagSubject } from '../ticket/subject';
 import { inboundRow, type Prepared } from '../intake/prepared';
 import type { ThreadHit } from '../intake/thread/types';
@@ -109,22 +109,12 @@ export class CommandDesk {
         number: t.number,
       });
       const thread = this.threadOf(tx, t.id, t.requesterAddress!);
-      const id = newMessageId(t.number, input.mailbox.addresses[0]);
-      queueMail(tx, {
-        ticketId: t.id,
-        kind: 'relay',
-        mailbox: input.mailbox.name,
-        messageId: id,
-        fromAddress: input.mailbox.addresses[0],
-        fromName: input.mailbox.from_name,
-        toAddress: t.requesterAddress!,
-        subject: tagSubject(t.subject, t.number, NO_SUBJECT[lang]),
-        text,
-        inReplyTo: thread.inReplyTo,
-        referencesJson: JSON.stringify(thread.references),
-        nextAttemptAt: at,
-        createdAt: at,
-      });
+      const id = queueFrom(
+        tx,
+        input.mailbox,
+        { ticketId: t.id, kind: 'relay', idHint: t.number, to: t.requesterAddress!, subject: tagSubject(t.subject, t.number, NO_SUBJECT[lang]), text, inReplyTo: thread.inReplyTo, references: thread.references },
+        now,
+      );
       event('reply.relayed', { messageId: id, to: t.requesterAddress });
       markReacted(tx, this.d.sla?.plans, t.id, now);
     }
@@ -170,21 +160,18 @@ export class CommandDesk {
   }
 
   private confirm(tx: Tx, ticketId: number, number: string, engineer: Engineer, mailbox: Prepared['input']['mailbox'], now: Date, data: Record<string, unknown>): void {
-    const at = now.toISOString();
-    queueMail(tx, {
-      ticketId,
-      kind: 'confirm',
-      mailbox: mailbox.name,
-      messageId: newMessageId(number, mailbox.addresses[0]),
-      fromAddress: mailbox.addresses[0],
-      fromName: mailbox.from_name,
-      toAddress: engineer.address, // the configured address, never a Reply-To or Sender of the mail
-      subject: `[${number}] ${data.rejected ? '✗' : '✓'}`,
-      text: this.d.templates.render('confirm', mailbox.language, { number, rejected: '', applied: [], refused: [], relayed: false, ...data }),
-      inReplyTo: null,
-      referencesJson: '[]',
-      nextAttemptAt: at,
-      createdAt: at,
-    });
+    queueFrom(
+      tx,
+      mailbox,
+      {
+        ticketId,
+        kind: 'confirm',
+        idHint: number,
+        to: engineer.address, // the configured address, never a Reply-To or Sender of the mail
+        subject: `[${number}] ${data.rejected ? '✗' : '✓'}`,
+        text: this.d.templates.render('confirm', mailbox.language, { number, rejected: '', applied: [], refused: [], relayed: false, ...data }),
+      },
+      now,
+    );
   }
 }

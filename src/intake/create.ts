@@ -6,7 +6,8 @@ import type { ParsedEmail } from '../mail/parse';
 import type { Notifier } from '../outbox/notify';
 import type { Templates } from '../outbox/templates';
 import type { Numbering } from '../ticket/numbering';
-import { addEvent, insertMessage, insertTicket, nextSeq, queueMail, type Tx } from '../ticket/store';
+import { addEvent, insertMessage, insertTicket, nextSeq, type Tx } from '../ticket/store';
+import { queueFrom } from '../outbox/queue';
 import { inboundRow, type Prepared } from './prepared';
 import { verdictOf } from './types';
 
@@ -83,21 +84,12 @@ export function createRequest(
     return { number, queued: false, notified, suppressed };
   }
   const reply = composeRegistration(deps.templates, input.mailbox, mail, number, input.receivedAt, missing);
-  queueMail(tx, {
-    ticketId,
-    kind: 'registration',
-    mailbox: input.mailbox.name,
-    messageId: reply.messageId,
-    fromAddress: reply.fromAddress,
-    fromName: reply.fromName,
-    toAddress: reply.toAddress,
-    subject: reply.subject,
-    text: reply.text,
-    inReplyTo: reply.inReplyTo,
-    referencesJson: JSON.stringify(reply.references),
-    nextAttemptAt: at,
-    createdAt: at,
-  });
+  queueFrom(
+    tx,
+    input.mailbox,
+    { ticketId, kind: 'registration', messageId: reply.messageId, to: reply.toAddress, subject: reply.subject, text: reply.text, inReplyTo: reply.inReplyTo, references: reply.references },
+    now,
+  );
   event('reply.queued', 'system', { kind: 'registration', messageId: reply.messageId });
   return { number, queued: true, notified };
 }

@@ -5,8 +5,8 @@ import type { Secret } from '../config/secret';
 import { tickets } from '../db/schema';
 import type { ParsedEmail } from '../mail/parse';
 import { newPart } from '../mail/quotes';
-import { queueMail, addEvent, type NewAttachment, type Tx } from '../ticket/store';
-import { newMessageId } from './registration';
+import { addEvent, type NewAttachment, type Tx } from '../ticket/store';
+import { queueFrom } from './queue';
 import { formatLocalTime, type Templates } from './templates';
 
 export interface Engineer {
@@ -45,7 +45,6 @@ export class Notifier {
     const t = tx.select().from(tickets).where(eq(tickets.id, ticketId)).get()!;
     const to = t.assignee && this.isEngineer(t.assignee) ? this.engineers.filter((e) => e.address === t.assignee) : this.engineers.filter((e) => e.line === t.line);
     if (to.length === 0 || !this.secret) return 0;
-    const at = now.toISOString();
     const text = this.templates.render(`notify-${kind}`, mailbox.language, {
       number: t.number,
       customer: mail.from ? `${mail.from.name ? `${mail.from.name} ` : ''}<${mail.from.address}>` : '-',
@@ -61,25 +60,23 @@ export class Notifier {
       attachments: (o.files ?? []).map((a) => `${a.filename ?? '(unnamed)'} (${a.size} B${a.stored ? '' : ', not stored: too large'})`).join(', '),
       text: kind === 'new' ? mail.text.trim() : newPart(mail.text),
     });
+    const attachments = (o.files ?? []).filter((f) => f.stored).map((f) => ({ sha256: f.sha256, filename: f.filename ?? null, contentType: f.contentType }));
     for (const e of to) {
-      const messageId = newMessageId(t.number, mailbox.addresses[0]);
-      queueMail(tx, {
-        ticketId,
-        kind: `notify-${kind}`,
-        mailbox: mailbox.name,
-        messageId,
-        fromAddress: mailbox.addresses[0],
-        fromName: mailbox.from_name,
-        toAddress: e.address,
-        replyTo: replyAddress(this.secret, mailbox.addresses[0], t.number, e.address),
-        subject: `[${t.number}] ${t.subject || '-'}`,
-        text,
-        inReplyTo: null,
-        referencesJson: '[]',
-        attachmentsJson: JSON.stringify((o.files ?? []).filter((f) => f.stored).map((f) => ({ sha256: f.sha256, filename: f.filename, contentType: f.contentType }))),
-        nextAttemptAt: at,
-        createdAt: at,
-      });
+      const messageId = queueFrom(
+        tx,
+        mailbox,
+        {
+          ticketId,
+          kind: `notify-${kind}`,
+          idHint: t.number,
+          to: e.address,
+          replyTo: replyAddress(this.secret, mailbox.addresses[0], t.number, e.address),
+          subject: `[${t.number}] ${t.subject || '-'}`,
+          text,
+          attachments,
+        },
+        now,
+      );
       addEvent(tx, { ticketId, type: 'engineer.notified', actor: 'system', at: now, data: { kind, engineer: e.address, messageId } });
     }
     return to.length;

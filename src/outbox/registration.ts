@@ -8,8 +8,6 @@ const NO_SUBJECT = { ru: '(без темы)', en: '(no subject)' } as const;
 
 export interface ComposedMail {
   messageId: string;
-  fromAddress: string;
-  fromName: string;
   toAddress: string;
   subject: string;
   text: string;
@@ -46,8 +44,6 @@ export function composeRegistration(
   const references = mail.messageId ? [...mail.references.slice(-20), mail.messageId] : mail.references.slice(-20);
   return {
     messageId: newMessageId(ticketNumber, fromAddress),
-    fromAddress,
-    fromName: mailbox.from_name,
     toAddress: mail.from!.address,
     subject,
     text,

@@ -5,9 +5,9 @@ import type { Config, ResolvedMailbox } from '../config/load';
 import type { Db } from '../db/open';
 import { messages, slaIntervals, slaNotices, tickets } from '../db/schema';
 import type { Engineer } from '../outbox/notify';
-import { newMessageId } from '../outbox/registration';
+import { queueFrom } from '../outbox/queue';
 import { formatLocalTime, type Templates } from '../outbox/templates';
-import { addEvent, queueMail, type Tx } from '../ticket/store';
+import { addEvent, type Tx } from '../ticket/store';
 import { tagSubject } from '../ticket/subject';
 import { onStatusChange, scheduleNext } from './clock';
 import { plannedNotices, type PlannedNotice } from './notices';
@@ -66,7 +66,7 @@ export class SlaSweep {
         .returning({ id: slaNotices.id })
         .all();
       if (inserted.length === 0) continue;
-      count += this.act(tx, t, n, now);
+      count += this.act(tx, t, ledger, n, now);
       addEvent(tx, { ticketId, type: 'sla.notice', actor: 'system', at: now, data: { kind: n.kind, dueAt: new Date(n.at).toISOString() } });
       log.info({ event: 'sla.notice', ticket: t.number, kind: n.kind }, 'sla.notice');
       // An action (auto-close, end of a wait) changes what comes next: plan again from the new state.
@@ -77,7 +77,7 @@ export class SlaSweep {
   }
 
   /** Queues the notice's mail and applies its action; returns the number of mails. */
-  private act(tx: Tx, t: typeof tickets.$inferSelect, n: PlannedNotice, now: Date): number {
+  private act(tx: Tx, t: typeof tickets.$inferSelect, ledger: readonly (typeof slaIntervals.$inferSelect)[], n: PlannedNotice, now: Date): number {
     const mailbox = this.d.mailboxes.find((m) => m.name === t.mailbox) ?? this.d.mailboxes[0];
     const lang = mailbox.language;
     const time = (iso: string | number) => formatLocalTime(new Date(iso), mailbox.time_zone, lang);
@@ -111,7 +111,7 @@ export class SlaSweep {
     const subject = tagSubject(t.subject, t.number, '-');
     if (n.what === 'awaiting-remind') {
       const waiting = n.kind.split('@')[1];
-      const expire = plannedNotices(t, tx.select().from(slaIntervals).where(eq(slaIntervals.ticketId, t.id)).all(), new Set(), this.d.plans, this.d.plans.sweep).find((x) => x.what === 'awaiting-expire');
+      const expire = plannedNotices(t, ledger, new Set(), this.d.plans, this.d.plans.sweep).find((x) => x.what === 'awaiting-expire');
       const text = this.d.templates.render('awaiting-remind', lang, {
         number: t.number,
         subject: t.subject,
@@ -142,21 +142,6 @@ export class SlaSweep {
   }
 
   private mail(tx: Tx, t: typeof tickets.$inferSelect, mailbox: ResolvedMailbox, kind: string, to: string, subject: string, text: string, now: Date, inReplyTo: string | null): void {
-    const at = now.toISOString();
-    queueMail(tx, {
-      ticketId: t.id,
-      kind,
-      mailbox: mailbox.name,
-      messageId: newMessageId(t.number, mailbox.addresses[0]),
-      fromAddress: mailbox.addresses[0],
-      fromName: mailbox.from_name,
-      toAddress: to,
-      subject,
-      text,
-      inReplyTo,
-      referencesJson: JSON.stringify(inReplyTo ? [inReplyTo] : []),
-      nextAttemptAt: at,
-      createdAt: at,
-    });
+    queueFrom(tx, mailbox, { ticketId: t.id, kind, idHint: t.number, to, subject, text, inReplyTo, references: inReplyTo ? [inReplyTo] : [] }, now);
   }
 }

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import { attachments, counters, events, messages, outbox, tickets } from '../db/schema';
 
@@ -49,8 +49,4 @@ export function addEvent(
 
 export function queueMail(tx: Tx, row: NewOutbox): number {
   return tx.insert(outbox).values(row).returning({ id: outbox.id }).get().id;
-}
-
-export function ticketIdByNumber(db: Db | Tx, number: string): number | null {
-  return db.select({ id: tickets.id }).from(tickets).where(eq(tickets.number, number)).get()?.id ?? null;
 }
