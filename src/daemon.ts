@@ -55,6 +55,11 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
     retryInitialMs: config.outbox.retry_initial_seconds * 1000,
     retryMaxMs: config.outbox.retry_max_seconds * 1000,
     attachments: blobs.attachments,
+    gate: {
+      perRecipient: config.outbox.per_recipient_limits,
+      global: config.outbox.global_limits,
+      internal: [...config.engineers.map((e) => e.address), ...Object.values(config.sla.escalation)],
+    },
   });
   const notifier = new Notifier(templates, config.engineers, config.security.token_secret);
   const sla = slaPolicy(config);
@@ -80,6 +85,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
     }),
     attachmentMaxBytes: config.limits.attachment_max_bytes,
     reopenWindowMs: config.requests.reopen_days * 24 * 3600 * 1000,
+    bounceSuppressHours: config.outbox.bounce_suppress_hours,
     requiredInfo: { items: config.requests.required_info, wait: config.requests.wait_for_missing_info },
     onQueued: () => void outbox.flush().catch((err) => log.error({ event: 'outbox.error', err }, 'outbox.error')),
   });

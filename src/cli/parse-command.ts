@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { findConfigFile, loadConfig } from '../config/load';
 import { configSchema } from '../config/schema';
-import { classifyAutomated } from '../mail/automated';
+import { describeAutomated } from '../mail/automated';
 import { parseEmail, toJson } from '../mail/parse';
 import { createNumbering, numberInSubject } from '../ticket/numbering';
 import type { Io } from './io';
@@ -17,7 +17,7 @@ export async function parseCommand(io: Io, file: string, opts: { json?: boolean;
   }
   const mail = await parseEmail(raw);
   const n = numberingFor(io, opts.config);
-  const json = toJson(mail, numberInSubject(mail.subject, n), classifyAutomated(mail));
+  const json = toJson(mail, numberInSubject(mail.subject, n), describeAutomated(raw, mail));
   if (opts.json) {
     io.out(JSON.stringify(json));
   } else {

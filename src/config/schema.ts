@@ -74,6 +74,8 @@ const mailboxSchema = z.strictObject({
 const duration = z.union([z.number().nonnegative(), z.string().regex(/^\s*\d+(\.\d+)?\s*(m|min|h|d)\s*$/i, 'a duration such as 30m, 4h or 2d')]);
 const hoursOfDay = z.string().regex(/^\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*(,\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*)*$/, 'hours such as 09:00-18:00').nullable();
 
+const rateLimit = z.strictObject({ minutes: z.number().positive(), max: z.number().int().nonnegative() });
+
 const calendarSchema = z.strictObject({
   time_zone: timeZone,
   /** "24x7", or per weekday. */
@@ -180,6 +182,18 @@ export const configSchema = z
         poll_seconds: z.number().positive().default(5),
         retry_initial_seconds: z.number().positive().default(30),
         retry_max_seconds: z.number().positive().default(3600),
+        /**
+         * Caps on automatic mail to people outside the desk (everything but engineers' answers relayed to
+         * customers, and mail to engineers): at most `max` mails per `minutes`. What a cap holds back is
+         * kept in the outbox as held, with the reason.
+         */
+        per_recipient_limits: z.array(rateLimit).default([
+          { minutes: 10, max: 10 },
+          { minutes: 600, max: 100 },
+        ]),
+        global_limits: z.array(rateLimit).default([{ minutes: 60, max: 5000 }]),
+        /** After a permanent bounce, no automatic mail goes to that address for this many hours (0: no suppression). */
+        bounce_suppress_hours: z.number().nonnegative().default(72),
       })
       .prefault({}),
     reconnect: z

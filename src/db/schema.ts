@@ -151,15 +151,30 @@ export const outbox = sqliteTable(
     referencesJson: text('references_json').notNull().default('[]'),
     /** Stored attachments to send along: [{sha256, filename, contentType}]. */
     attachmentsJson: text('attachments_json').notNull().default('[]'),
-    status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull().default('pending'),
+    /** held: kept back by a rate cap or a bounce suppression (lastError says which); bounced: sent, then returned. */
+    status: text('status', { enum: ['pending', 'sent', 'failed', 'held', 'bounced'] }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: text('next_attempt_at').notNull(),
     lastError: text('last_error'),
     createdAt: text('created_at').notNull(),
     sentAt: text('sent_at'),
   },
-  (t) => [uniqueIndex('outbox_message_id_uq').on(t.messageId), index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    uniqueIndex('outbox_message_id_uq').on(t.messageId),
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+    index('outbox_recipient_sent_idx').on(t.toAddress, t.sentAt),
+    index('outbox_sent_idx').on(t.sentAt),
+  ],
 );
+
+/** Addresses that get no automatic mail until a time: they bounced. */
+export const suppressions = sqliteTable('suppressions', {
+  address: text('address').primaryKey(),
+  until: text('until').notNull(),
+  reason: text('reason').notNull(),
+  ticketId: integer('ticket_id').references(() => tickets.id),
+  createdAt: text('created_at').notNull(),
+});
 
 /**
  * The SLA ledger of a request: its clock as intervals, counted or paused,

@@ -16,6 +16,7 @@ import type { NewAttachment, Tx } from '../ticket/store';
 import { appendFollowUp } from './append';
 import { dkimPassDomains, type Resolver } from '../auth/dkim';
 import { answerStatus } from './answer-status';
+import { deliveryFailure, loopBack } from './bounce';
 import { createRequest, type RequiredInfo } from './create';
 import { filters as defaultFilters } from './filters';
 import { duplicate } from './filters/10-duplicate';
@@ -41,6 +42,8 @@ export interface IntakeDeps {
   filters?: readonly Filter[];
   /** DNS for DKIM checks of engineers' mail (tests pass a stub; default: the system's). */
   dkimResolver?: Resolver;
+  /** After a permanent bounce, no automatic mail to that address for this many hours (0: none). */
+  bounceSuppressHours?: number;
   /** Called after a commit that queued mail, so the outbox can send at once. */
   onQueued?: () => void;
 }
@@ -95,7 +98,16 @@ export class Intake {
     const a = sla && !automated ? assign(sla, p.mail.from?.address, p.mail.subject, p.mail.text) : null;
     let notified = 0;
     const query = verdictOf(p.verdicts, 'statusQuery');
+    const bounce = verdictOf(p.verdicts, 'bounceOf');
     const outcome = db.transaction((tx: Tx): Outcome => {
+      if (bounce) {
+        // Not a bounce of our own mail, but it names a request's message (References, number): it joins that request.
+        const b = bounce.ticketId || !hit ? bounce : { ...bounce, ticketId: hit.ticketId, number: hit.number };
+        const r = deliveryFailure(tx, p, b, now, { notifier: this.deps.notifier, suppressHours: this.deps.bounceSuppressHours ?? 72 });
+        notified = r.notified;
+        return r.outcome;
+      }
+      if (automated?.kind === 'loop' && !hit) return loopBack(tx, p, automated.reason, now);
       if (query && !automated && !fromEngineer) {
         return answerStatus(tx, p, query.number ?? hit?.number ?? null, now, {
           templates: this.deps.templates,
@@ -135,6 +147,11 @@ export class Intake {
     } else if (outcome.outcome === 'appended') {
       rlog.info({ event: 'intake.message.appended', messageId, via: hit?.via, status: outcome.status, fromEngineer, notified }, 'intake.message.appended');
       if (notified > 0) this.deps.onQueued?.();
+    } else if (outcome.outcome === 'bounced') {
+      rlog.warn({ event: 'intake.message.bounced', messageId, recipients: outcome.recipients, suppressed: outcome.suppressed, notified }, 'intake.message.bounced');
+      if (notified > 0) this.deps.onQueued?.();
+    } else if (outcome.outcome === 'ignored') {
+      rlog.warn({ event: 'intake.message.loop', messageId, reason: automated?.reason }, 'intake.message.loop');
     } else if (outcome.outcome === 'created') {
       rlog.info(
         { event: 'intake.message.stored', messageId, attachments: p.files.length, replyQueued: outcome.replyQueued, notified, suppressed: outcome.replySuppressed, linkedTo: outcome.linkedTo },

@@ -1,5 +1,6 @@
 import type { ResolvedMailbox } from '../config/load';
 import type { Automated } from '../mail/automated';
+import type { FailedRecipient } from '../mail/dsn';
 import type { ParsedEmail } from '../mail/parse';
 import type { Db } from '../db/open';
 import type { Numbering } from '../ticket/numbering';
@@ -22,9 +23,19 @@ export type Verdict =
   | { filter: string; automated: Automated }
   | { filter: string; noReply: string }
   | { filter: string; followUpOf: ThreadHit }
-  | { filter: string; statusQuery: { number: string | null } };
+  | { filter: string; statusQuery: { number: string | null } }
+  | { filter: string; bounceOf: BounceOf };
 
-type VerdictKey = 'duplicateOf' | 'automated' | 'noReply' | 'followUpOf' | 'statusQuery';
+/** A bounce, and the request and outbox row of the mail it returns (null when it returns none of ours). */
+export interface BounceOf {
+  ticketId: number | null;
+  number: string | null;
+  outboxId: number | null;
+  returnedMessageId: string | null;
+  recipients: FailedRecipient[];
+}
+
+type VerdictKey = 'duplicateOf' | 'automated' | 'noReply' | 'followUpOf' | 'statusQuery' | 'bounceOf';
 
 /** What the first filter that said `key` said, or undefined. */
 export function verdictOf<K extends VerdictKey>(verdicts: readonly Verdict[], key: K): Extract<Verdict, Record<K, unknown>>[K] | undefined {
@@ -53,4 +64,5 @@ export type Outcome =
   | { outcome: 'command'; ticketNumber: string; messageId: string | null; applied: string[]; refused: { source: string; reason: string }[]; relayed: boolean; status?: string }
   | { outcome: 'rejected'; ticketNumber: string | null; messageId: string | null; reason: string }
   | { outcome: 'answered'; ticketNumber: string | null; messageId: string | null; answered: boolean }
-  | { outcome: 'ignored'; reason: 'duplicate'; ticketNumber: string | null; messageId: string | null };
+  | { outcome: 'bounced'; ticketNumber: string | null; messageId: string | null; recipients: string[]; suppressed: string[] }
+  | { outcome: 'ignored'; reason: 'duplicate' | 'loop'; ticketNumber: string | null; messageId: string | null };

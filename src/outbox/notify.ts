@@ -35,7 +35,7 @@ export class Notifier {
   /** Queues the notifications inside the caller's transaction; returns how many. */
   queue(
     tx: Tx,
-    kind: 'new' | 'followup',
+    kind: 'new' | 'followup' | 'bounce',
     ticketId: number,
     mailbox: ResolvedMailbox,
     mail: Pick<ParsedEmail, 'from' | 'subject' | 'text'>,
@@ -58,7 +58,7 @@ export class Notifier {
       resolutionDue: t.resolutionDue ? formatLocalTime(new Date(t.resolutionDue), mailbox.time_zone, mailbox.language) : '—',
       status: o.status ?? '',
       attachments: (o.files ?? []).map((a) => `${a.filename ?? '(unnamed)'} (${a.size} B${a.stored ? '' : ', not stored: too large'})`).join(', '),
-      text: kind === 'new' ? mail.text.trim() : newPart(mail.text),
+      text: kind === 'followup' ? newPart(mail.text) : mail.text.trim(),
     });
     const attachments = (o.files ?? []).filter((f) => f.stored).map((f) => ({ sha256: f.sha256, filename: f.filename ?? null, contentType: f.contentType }));
     for (const e of to) {

@@ -4,6 +4,9 @@ import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import { outbox, tickets } from '../db/schema';
 import type { BlobStore } from '../storage/blobs';
+import { LOOP_HEADER } from '../mail/automated';
+import { addEvent } from '../ticket/store';
+import { holdReason, type GateOptions } from './gate';
 import type { Mailer } from './mailer';
 
 export interface OutboxOptions {
@@ -16,6 +19,8 @@ export interface OutboxOptions {
   retryMaxMs: number;
   /** Where stored attachments are read from. */
   attachments?: BlobStore;
+  /** Rate caps and bounce suppression of automatic mail (none when absent). */
+  gate?: GateOptions;
 }
 
 /** Delay before attempt n+1 after n failures: initial·2^(n-1), capped. */
@@ -77,6 +82,11 @@ export class OutboxWorker {
         this.fail(row, `no mailbox "${row.mailbox}" in the configuration`, false);
         continue;
       }
+      const held = this.o.gate ? holdReason(db, this.o.gate, row, clock.now()) : null;
+      if (held) {
+        this.hold(row, held);
+        continue;
+      }
       try {
         const info = await mailer.send({
           from: { name: row.fromName, address: row.fromAddress },
@@ -93,6 +103,7 @@ export class OutboxWorker {
           })),
           headers: {
             'Auto-Submitted': 'auto-replied',
+            [LOOP_HEADER]: row.fromAddress,
             'X-Auto-Response-Suppress': 'All',
             ...(number ? { 'X-Helpdesk-Request': number } : {}),
           },
@@ -109,6 +120,16 @@ export class OutboxWorker {
       }
     }
     return sent;
+  }
+
+  /** Kept back, not dropped: the row stays with its reason, and the request's history says so. */
+  private hold(row: typeof outbox.$inferSelect, reason: string): void {
+    const { db, clock, log } = this.o;
+    db.transaction((tx) => {
+      tx.update(outbox).set({ status: 'held', lastError: reason }).where(eq(outbox.id, row.id)).run();
+      addEvent(tx, { ticketId: row.ticketId, type: 'mail.held', actor: 'system', at: clock.now(), data: { kind: row.kind, to: row.toAddress, messageId: row.messageId, reason } });
+    });
+    log.warn({ event: 'outbox.held', outboxId: row.id, kind: row.kind, to: row.toAddress, reason }, 'outbox.held');
   }
 
   private fail(row: typeof outbox.$inferSelect, error: string, retry: boolean): void {

@@ -47,6 +47,9 @@ test.each(rows)('helpdesk parse %s --json', async (rel) => {
   );
   for (const k of ['messageId', 'inReplyTo', 'ticketNumber', 'date']) expect(j[k] === null || typeof j[k] === 'string').toBe(true);
   if (j.date) expect(new Date(j.date).toISOString()).toBe(j.date);
+  if (j.automated !== null) expect(['auto-reply', 'bounce', 'list', 'loop']).toContain(j.automated.kind);
+  if (j.automated?.kind === 'bounce') for (const r of j.automated.recipients) expect(r).toEqual({ address: expect.stringContaining('@'), status: r.status === null ? null : expect.stringMatching(/^[245]\.\d+\.\d+$/), diagnostic: r.diagnostic === null ? null : expect.any(String), permanent: expect.any(Boolean) });
+  if (rel.startsWith('sisimai-bounces/bsd/lhost-')) expect(j.automated.kind).toBe('bounce');
   if (j.from) expect(j.from).toEqual(address);
   for (const a of [...j.to, ...j.cc]) expect(a).toEqual(address);
   for (const a of j.attachments) {
@@ -68,17 +71,17 @@ test('every other file of the corpus (expectations, body fragments) also parses:
 describe('the whole corpus through intake', () => {
   const h = intakeHarness({ attachmentMaxBytes: 100_000 });
   afterAll(() => h.close());
-  const outcomes = new Map<string, { outcome: string; replyQueued?: boolean }>();
+  const outcomes = new Map<string, { outcome: string; replyQueued?: boolean; recipients?: string[] }>();
 
   test('every mail is registered, added to a request it replies to, or recognised as a duplicate; none is lost', async () => {
     for (const rel of rows) {
       outcomes.set(rel, await h.intake.process({ raw: fs.readFileSync(path.join(corpusDir, rel)), mailbox: mailbox(), receivedAt: h.clock.now() }));
     }
-    const created = [...outcomes.values()].filter((o) => o.outcome === 'created').length;
-    const appended = [...outcomes.values()].filter((o) => o.outcome === 'appended').length;
-    const dupes = [...outcomes.values()].filter((o) => o.outcome === 'ignored').length;
-    expect(created + appended + dupes).toBe(rows.length);
-    expect(h.all<{ n: number }>("SELECT count(*) AS n FROM messages WHERE direction = 'in'")[0].n).toBe(created + appended);
+    const count = (what: string) => [...outcomes.values()].filter((o) => o.outcome === what).length;
+    const [created, appended, bounced, dupes] = ['created', 'appended', 'bounced', 'ignored'].map(count);
+    expect(created + appended + bounced + dupes).toBe(rows.length);
+    expect(bounced).toBeGreaterThanOrEqual(20);
+    expect(h.all<{ n: number }>("SELECT count(*) AS n FROM messages WHERE direction = 'in'")[0].n).toBe(created + appended + bounced);
     expect(h.all<{ n: number }>('SELECT count(*) AS n FROM tickets')[0].n).toBe(created);
   });
 
@@ -87,5 +90,14 @@ describe('the whole corpus through intake', () => {
     expect(machines.length).toBeGreaterThan(20);
     const answered = machines.filter((r) => outcomes.get(r)?.replyQueued);
     expect(answered).toEqual([]);
+  });
+
+  test('every bounce sisimai knows as one is taken as a bounce, with its failed recipients', () => {
+    const bounces = rows.filter((r) => r.startsWith('sisimai-bounces/') && JSON.parse(fs.readFileSync(path.join(corpusDir, r.replace(/\.eml$/, '.expected.json')), 'utf8')).is_bounce);
+    expect(bounces.length).toBe(20);
+    // "ignored": a duplicate (the corpus holds one bounce twice, with the same Message-ID).
+    expect(bounces.filter((r) => !['bounced', 'ignored'].includes(outcomes.get(r)!.outcome))).toEqual([]);
+    expect(bounces.filter((r) => outcomes.get(r)!.outcome === 'bounced').length).toBeGreaterThanOrEqual(19);
+    for (const r of bounces.filter((x) => outcomes.get(x)!.outcome === 'bounced')) expect(outcomes.get(r)!.recipients!.length).toBeGreaterThan(0);
   });
 });

@@ -61,6 +61,7 @@ export function intakeHarness(
     numbering: createNumbering({ format: 'SUP-{year}-{seq:6}', yearlyReset: true, timeZone: 'Europe/Moscow' }),
     attachmentMaxBytes: opts.attachmentMaxBytes ?? 1024,
     reopenWindowMs: 14 * 24 * 3600 * 1000,
+    bounceSuppressHours: 72,
     onQueued: () => queued++,
     dkimResolver: opts.dkimResolver ?? (async () => Promise.reject(Object.assign(new Error('no DNS in unit tests'), { code: 'ENOTFOUND' }))),
     filters: opts.filters,

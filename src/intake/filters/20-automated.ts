@@ -1,11 +1,18 @@
-import { classifyAutomated } from '../../mail/automated';
+import { eq } from 'drizzle-orm';
+import { outbox } from '../../db/schema';
+import { describeAutomated } from '../../mail/automated';
 import type { Filter } from '../types';
 
-/** Marks mail written by machines (RFC 3834): stored, never answered. */
+/**
+ * Marks mail written by machines (RFC 3834): stored, never answered. A
+ * message carrying one of our own Message-IDs is our mail come back: a loop.
+ */
 export const automated: Filter = {
   name: 'automated',
-  run({ mail, input }) {
-    const found = classifyAutomated(mail, input.envelopeSender);
-    return found ? { filter: 'automated', automated: found } : null;
+  run({ db, mail, input }) {
+    const found = describeAutomated(input.raw, mail, input.envelopeSender);
+    if (found) return { filter: 'automated', automated: found };
+    const ours = mail.messageId ? db.select({ id: outbox.id }).from(outbox).where(eq(outbox.messageId, mail.messageId)).get() : undefined;
+    return ours ? { filter: 'automated', automated: { kind: 'loop', reason: `our own Message-ID ${mail.messageId} came back` } } : null;
   },
 };

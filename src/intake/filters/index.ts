@@ -1,9 +1,10 @@
 import type { Filter } from '../types';
 import { duplicate } from './10-duplicate';
 import { automated } from './20-automated';
+import { bounce } from './25-bounce';
 import { noReply } from './30-no-reply';
 import { statusQueryFilter } from './35-status-query';
 import { thread } from './40-thread';
 
 /** The intake filters, in the order they run (the file names show it too). */
-export const filters: readonly Filter[] = [duplicate, automated, noReply, statusQueryFilter, thread];
+export const filters: readonly Filter[] = [duplicate, automated, bounce, noReply, statusQueryFilter, thread];

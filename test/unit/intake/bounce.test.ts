@@ -1,0 +1,204 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Mailer } from '../../../src/outbox/mailer';
+import { OutboxWorker } from '../../../src/outbox/worker';
+import { buildMail } from '../../support/mails';
+import { ENGINEERS, intakeHarness, mailbox, silent } from '../../support/services';
+
+const mb = mailbox();
+const customer = 'ivan@customer.test';
+
+function recordingMailer() {
+  const sent: Parameters<Mailer['send']>[0][] = [];
+  const mailer: Mailer = { send: async (m) => (sent.push(m), { response: '250 OK' }), close: () => undefined };
+  return { mailer, sent };
+}
+
+/** A request registered and its reply sent through a worker with the given caps. */
+async function registered(gate?: ConstructorParameters<typeof OutboxWorker>[0]['gate']) {
+  const h = intakeHarness({ engineers: ENGINEERS });
+  const { mailer, sent } = recordingMailer();
+  const worker = new OutboxWorker({ db: h.db, clock: h.clock, log: silent, mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 8000, gate });
+  const m = buildMail({ from: customer, to: 'support@example.test', subject: 'VPN down', body: 'It fails.' });
+  await h.intake.process({ raw: m.raw, mailbox: mb, receivedAt: h.clock.now() });
+  await worker.flush();
+  const reply = sent.find((x) => x.to === customer)!;
+  return { h, worker, sent, reply };
+}
+
+function dsn(returnedId: string, recipient: string, status = '5.1.1'): Buffer {
+  return Buffer.from(
+    [
+      'From: Mail Delivery System <MAILER-DAEMON@mx.customer.test>',
+      'To: support@example.test',
+      'Subject: Undelivered Mail Returned to Sender',
+      `Message-ID: <dsn-${Math.random()}@mx.customer.test>`,
+      'Auto-Submitted: auto-replied',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+      '',
+      '--B',
+      'Content-Type: text/plain',
+      '',
+      'I am sorry to have to inform you that your message could not be delivered.',
+      '--B',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.customer.test',
+      '',
+      `Final-Recipient: rfc822; ${recipient}`,
+      'Action: failed',
+      `Status: ${status}`,
+      `Diagnostic-Code: smtp; 550 ${status} <${recipient}>: Recipient address rejected`,
+      '',
+      '--B',
+      'Content-Type: text/rfc822-headers',
+      '',
+      'From: support@example.test',
+      `Message-ID: ${returnedId}`,
+      '--B--',
+      '',
+    ].join('\r\n'),
+  );
+}
+
+test('a bounce of our reply joins its request as a delivery failure: engineer told, address suppressed, nobody answered', async () => {
+  const { h, worker, sent, reply } = await registered({ perRecipient: [], global: [], internal: ENGINEERS.map((e) => e.address) });
+  const before = sent.length;
+  const out = await h.intake.process({ raw: dsn(reply.messageId, customer), mailbox: mb, receivedAt: h.clock.now() });
+  expect(out).toMatchObject({ outcome: 'bounced', ticketNumber: 'SUP-2026-000001', recipients: [customer], suppressed: [customer] });
+  expect(h.all('SELECT status FROM tickets')).toEqual([{ status: 'new' }]);
+  expect(h.all('SELECT ticket_id FROM messages WHERE direction = ? ORDER BY id', 'in')).toEqual([{ ticket_id: 1 }, { ticket_id: 1 }]);
+  const [failed] = h.all<{ data_json: string }>("SELECT data_json FROM events WHERE type = 'delivery.failed'");
+  expect(JSON.parse(failed.data_json)).toMatchObject({ returned: reply.messageId, failures: [{ address: customer, status: '5.1.1', permanent: true }] });
+  expect(h.all('SELECT status FROM outbox WHERE message_id = ?', reply.messageId)).toEqual([{ status: 'bounced' }]);
+  expect(h.all<{ address: string; until: string }>('SELECT address, until FROM suppressions')).toEqual([{ address: customer, until: '2026-11-23T09:30:00.000Z' }]);
+
+  await worker.flush();
+  const told = sent.slice(before);
+  expect(told.map((m) => m.to)).toEqual(['anna@vendor.test']);
+  expect(told[0].text).toMatch(/не доставлено[\s\S]*ivan@customer.test: 5\.1\.1/);
+});
+
+test('a suppressed address gets no automatic mail until the suppression ends; an engineer\'s answer still goes', async () => {
+  const { h, worker, sent, reply } = await registered({ perRecipient: [], global: [], internal: ENGINEERS.map((e) => e.address) });
+  await h.intake.process({ raw: dsn(reply.messageId, customer), mailbox: mb, receivedAt: h.clock.now() });
+  await worker.flush();
+  const again = buildMail({ from: customer, to: 'support@example.test', subject: 'Another problem', body: 'Printer.' });
+  await h.intake.process({ raw: again.raw, mailbox: mb, receivedAt: h.clock.now() });
+  const n = sent.length;
+  await worker.flush();
+  expect(sent.slice(n).map((m) => m.to)).toEqual(['anna@vendor.test']); // the engineer's notification, not the registration reply
+  const held = h.all<{ kind: string; status: string; last_error: string }>("SELECT kind, status, last_error FROM outbox WHERE status = 'held'");
+  expect(held).toEqual([{ kind: 'registration', status: 'held', last_error: expect.stringMatching(/^suppressed until 2026-11-23T09:30:00.000Z \(bounced: 5\.1\.1\)/) }]);
+  expect(h.all<{ data_json: string }>("SELECT data_json FROM events WHERE type = 'mail.held'")).toHaveLength(1);
+
+  h.clock.advance(73 * 3600_000);
+  const third = buildMail({ from: customer, to: 'support@example.test', subject: 'Third', body: 'Scanner.' });
+  await h.intake.process({ raw: third.raw, mailbox: mb, receivedAt: h.clock.now() });
+  await worker.flush();
+  expect(sent.filter((m) => m.to === customer).map((m) => m.subject)).toEqual(['[SUP-2026-000001] VPN down', '[SUP-2026-000003] Third']);
+});
+
+test('a bounce that returns none of our mail is kept, opens no request and silences nobody', async () => {
+  const h = intakeHarness({ engineers: ENGINEERS });
+  const out = await h.intake.process({ raw: dsn('<not-ours@elsewhere.test>', 'victim@elsewhere.test'), mailbox: mb, receivedAt: h.clock.now() });
+  expect(out).toMatchObject({ outcome: 'bounced', ticketNumber: null, recipients: ['victim@elsewhere.test'], suppressed: [] });
+  expect(h.all('SELECT * FROM tickets')).toHaveLength(0);
+  expect(h.all('SELECT ticket_id, automated IS NOT NULL AS automated FROM messages')).toEqual([{ ticket_id: null, automated: 1 }]);
+  expect(h.all('SELECT * FROM outbox')).toHaveLength(0);
+  expect(h.all('SELECT * FROM suppressions')).toHaveLength(0);
+});
+
+test('our own mail coming back (our Message-ID, or our loop header) is never answered', async () => {
+  const { h, worker, sent, reply } = await registered();
+  const headers = Object.entries(reply.headers).map(([k, v]) => `${k}: ${v}`);
+  // A mail server that forwards our reply back to the desk, unchanged.
+  const back = Buffer.from([`From: support@example.test`, `To: support@example.test`, `Subject: ${reply.subject}`, `Message-ID: ${reply.messageId}`, ...headers, '', reply.text].join('\r\n'));
+  const out = await h.intake.process({ raw: back, mailbox: mb, receivedAt: h.clock.now() });
+  expect(out).toMatchObject({ outcome: 'appended', ticketNumber: 'SUP-2026-000001' });
+  expect(JSON.parse(h.all<{ automated: string }>('SELECT automated FROM messages ORDER BY id DESC LIMIT 1')[0].automated)).toMatchObject({ kind: 'loop' });
+  // Our Message-ID, nothing else to thread by: kept without a request.
+  const bare = Buffer.from(`From: someone@else.test\r\nTo: support@example.test\r\nSubject: fwd\r\nMessage-ID: ${reply.messageId}\r\n\r\nx\r\n`);
+  const h2 = intakeHarness();
+  h2.db.$client.prepare("INSERT INTO outbox (kind, mailbox, message_id, from_address, from_name, to_address, subject, text, next_attempt_at, created_at) VALUES ('registration','support',?,'support@example.test','S','x@y.test','s','t','2026-01-01','2026-01-01')").run(reply.messageId);
+  expect(await h2.intake.process({ raw: bare, mailbox: mb, receivedAt: h2.clock.now() })).toMatchObject({ outcome: 'ignored', reason: 'loop' });
+  expect(h2.all('SELECT ticket_id FROM messages')).toEqual([{ ticket_id: null }]);
+  const n = sent.length;
+  await worker.flush();
+  expect(sent.length).toBe(n);
+  expect(reply.headers['X-Helpdesk-Loop']).toBe('support@example.test');
+  h2.close();
+});
+
+test('an out-of-office reply is appended without ending the wait for the customer', async () => {
+  const { h, worker, sent } = await registered();
+  h.db.$client.prepare("UPDATE tickets SET status = 'awaiting_info'").run();
+  const ooo = Buffer.from(`From: ${customer}\r\nTo: support@example.test\r\nSubject: Automatic reply: [SUP-2026-000001] VPN down\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <ooo@customer.test>\r\n\r\nI am away until Monday.\r\n`);
+  expect(await h.intake.process({ raw: ooo, mailbox: mb, receivedAt: h.clock.now() })).toMatchObject({ outcome: 'appended', ticketNumber: 'SUP-2026-000001' });
+  expect(h.all('SELECT status FROM tickets')).toEqual([{ status: 'awaiting_info' }]);
+  const n = sent.length;
+  await worker.flush();
+  expect(sent.length).toBe(n);
+});
+
+test('per-recipient and global caps hold automatic mail back and record it; a relay is never capped', async () => {
+  const h = intakeHarness();
+  const { mailer, sent } = recordingMailer();
+  const worker = new OutboxWorker({
+    db: h.db,
+    clock: h.clock,
+    log: silent,
+    mailers: new Map([['support', mailer]]),
+    retryInitialMs: 1000,
+    retryMaxMs: 8000,
+    gate: { perRecipient: [{ minutes: 10, max: 2 }], global: [{ minutes: 60, max: 4 }], internal: [] },
+  });
+  const send = async (from: string, i: number) => {
+    const m = buildMail({ from, to: 'support@example.test', subject: `q${i}`, body: 'x' });
+    await h.intake.process({ raw: m.raw, mailbox: mb, receivedAt: h.clock.now() });
+    await worker.flush();
+  };
+  for (let i = 0; i < 4; i++) await send(customer, i);
+  expect(sent.map((m) => m.subject)).toEqual(['[SUP-2026-000001] q0', '[SUP-2026-000002] q1']);
+  const held = h.all<{ last_error: string }>("SELECT last_error FROM outbox WHERE status = 'held'");
+  expect(held.map((r) => r.last_error)).toEqual([
+    'rate cap: 2 automatic mails to ivan@customer.test in 10 min (max 2)',
+    'rate cap: 2 automatic mails to ivan@customer.test in 10 min (max 2)',
+  ]);
+  expect(h.all("SELECT * FROM events WHERE type = 'mail.held'")).toHaveLength(2);
+  h.clock.advance(11 * 60_000);
+  await send(customer, 4);
+  await send('olga@customer.test', 5);
+  await send('petr@customer.test', 6); // the 5th automatic mail within the hour: over the global cap
+  expect(sent.map((m) => m.to)).toEqual([customer, customer, customer, 'olga@customer.test']);
+  expect(h.all<{ last_error: string }>("SELECT last_error FROM outbox WHERE status = 'held' ORDER BY id DESC LIMIT 1")[0].last_error).toBe('global rate cap: 4 automatic mails in 60 min (max 4)');
+  // An engineer's words relayed to the customer are not automatic mail.
+  h.db.$client
+    .prepare("INSERT INTO outbox (kind, mailbox, message_id, from_address, from_name, to_address, subject, text, next_attempt_at, created_at) VALUES ('relay','support','<relay@x>','support@example.test','S',?,'relay','t',?,?)")
+    .run(customer, h.clock.now().toISOString(), h.clock.now().toISOString());
+  await worker.flush();
+  expect(sent.at(-1)?.subject).toBe('relay');
+});
+
+/** sisimai's bounces (BSD-2-Clause) that quote the returned message's Message-ID. */
+const fixtures = path.join(__dirname, '../../fixtures/sisimai/bsd');
+const returning = fs
+  .readdirSync(fixtures)
+  .filter((f) => f.startsWith('lhost-') || f.startsWith('rfc3464'))
+  .map((f) => ({ f, raw: fs.readFileSync(path.join(fixtures, f), 'latin1') }))
+  .filter(({ raw }) => /^message-id:/im.test(raw.slice(raw.search(/\r?\n\r?\n/))));
+
+test('13 or more fixture bounces quote the returned Message-ID', () => expect(returning.length).toBeGreaterThanOrEqual(13));
+
+test.each(returning)('$f attaches to the request whose reply it returns', async ({ raw }) => {
+  const { h, reply } = await registered();
+  const body = raw.search(/\r?\n\r?\n/);
+  // Make the returned message our reply, as it would be in production.
+  const ours = raw.slice(0, body) + raw.slice(body).replace(/^(message-id):.*$/gim, (_l, name: string) => `${name}: ${reply.messageId}`);
+  const out = await h.intake.process({ raw: Buffer.from(ours, 'latin1'), mailbox: mb, receivedAt: h.clock.now() });
+  expect(out).toMatchObject({ outcome: 'bounced', ticketNumber: 'SUP-2026-000001' });
+  expect((out as { recipients: string[] }).recipients.length).toBeGreaterThanOrEqual(1);
+  expect(h.all('SELECT status FROM outbox WHERE message_id = ?', reply.messageId)).toEqual([{ status: 'bounced' }]);
+  expect(h.all('SELECT count(*) AS n FROM tickets')).toEqual([{ n: 1 }]);
+});
