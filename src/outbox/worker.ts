@@ -108,12 +108,15 @@ export class OutboxWorker {
             ...(number ? { 'X-Helpdesk-Request': number } : {}),
           },
         });
+        // The duplicate window: a crash between the server's acceptance (above) and this commit sends the row again.
+        const accepted = process.hrtime.bigint();
         db.update(outbox)
           .set({ status: 'sent', sentAt: clock.now().toISOString(), attempts: row.attempts + 1, lastError: null })
           .where(eq(outbox.id, row.id))
           .run();
+        const windowUs = Number(process.hrtime.bigint() - accepted) / 1000;
         sent++;
-        log.info({ event: 'outbox.sent', outboxId: row.id, kind: row.kind, ticket: number, to: row.toAddress, response: info.response }, 'outbox.sent');
+        log.info({ event: 'outbox.sent', outboxId: row.id, kind: row.kind, ticket: number, to: row.toAddress, response: info.response, windowUs }, 'outbox.sent');
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;
         this.fail(row, (err as Error).message, !(code && code >= 500));

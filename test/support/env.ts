@@ -40,6 +40,8 @@ outbox:
   poll_seconds: 1
   retry_initial_seconds: 1
   retry_max_seconds: 2
+  # One test customer writes hundreds of mails; the caps have their own tests.
+  per_recipient_limits: [{ minutes: 10, max: 100000 }]
 reconnect:
   initial_seconds: 0.2
   max_seconds: 2
