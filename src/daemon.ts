@@ -171,8 +171,8 @@ export class Daemon {
     if (this.timer) clearInterval(this.timer);
     if (this.daily) clearInterval(this.daily);
     await this.cronTask?.stop();
-    await Promise.all(this.watchers.map((w) => w.stop()));
-    await this.services.outbox.idle();
+    this.services.outbox.stop();
+    await Promise.all([...this.watchers.map((w) => w.stop()), this.services.outbox.idle()]);
     for (const m of this.services.mailers.values()) m.close();
     this.services.db.$client.close();
     this.log.info({ event: 'daemon.stopped' }, 'daemon.stopped');

@@ -33,8 +33,13 @@ export class MailboxWatcher {
   private rescan = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
+  /** A rescan for messages deferred by a transient fault (disk full, database busy), with its backoff. */
+  private retry: NodeJS.Timeout | null = null;
+  private retryDelay: number;
 
-  constructor(private readonly d: WatcherDeps) {}
+  constructor(private readonly d: WatcherDeps) {
+    this.retryDelay = d.reconnect.initialMs;
+  }
 
   start(): void {
     this.loop ??= this.run();
@@ -103,6 +108,8 @@ export class MailboxWatcher {
       await this.scanning;
     } finally {
       if (poll) clearInterval(poll);
+      if (this.retry) clearTimeout(this.retry);
+      this.retry = null;
       this.wake = null;
     }
     if (!this.stopping) throw new Error('connection closed');
@@ -116,10 +123,12 @@ export class MailboxWatcher {
     }
     this.scanning = (async () => {
       try {
+        let deferred = 0;
         do {
           this.rescan = false;
-          await this.scan(client, uidValidity);
+          deferred = await this.scan(client, uidValidity);
         } while (this.rescan && !this.stopping);
+        this.retryDeferred(client, uidValidity, deferred);
       } catch (err) {
         this.d.log.warn({ event: 'imap.scan.failed', err: { message: (err as Error).message } }, 'imap.scan.failed');
         client.close(); // the session ends; run() reconnects with backoff
@@ -129,14 +138,31 @@ export class MailboxWatcher {
     })();
   }
 
-  /** Every message still waiting in the folder, oldest first. */
-  private async scan(client: ImapFlow, uidValidity: number): Promise<void> {
+  /** Messages left in the folder by a transient fault are tried again after a delay that doubles while the fault lasts. */
+  private retryDeferred(client: ImapFlow, uidValidity: number, deferred: number): void {
+    const { reconnect, log } = this.d;
+    if (deferred === 0) {
+      this.retryDelay = reconnect.initialMs;
+      return;
+    }
+    if (this.retry || this.stopping) return;
+    log.info({ event: 'intake.retry.scheduled', deferred, inMs: this.retryDelay }, 'intake.retry.scheduled');
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.requestScan(client, uidValidity);
+    }, this.retryDelay);
+    this.retryDelay = Math.min(reconnect.maxMs, this.retryDelay * 2);
+  }
+
+  /** Every message still waiting in the folder, oldest first; returns how many were deferred. */
+  private async scan(client: ImapFlow, uidValidity: number): Promise<number> {
     const { mailbox, log, db, clock } = this.d;
     const { after } = mailbox.imap;
     const query = after.action === 'flag' ? { unKeyword: after.flag } : { all: true };
     const uids = ((await client.search(query, { uid: true })) || []).sort((a, b) => a - b);
+    let deferred = 0;
     for (const uid of uids) {
-      if (this.stopping) return;
+      if (this.stopping) return deferred;
       const msg = await client.fetchOne(String(uid), { source: true, internalDate: true }, { uid: true });
       if (!msg || !msg.source) continue; // expunged meanwhile
       const mlog = log.child({ uid });
@@ -150,6 +176,7 @@ export class MailboxWatcher {
         if (isTransient(err)) {
           // Disk full, database busy: left in the folder untouched, tried again on the next scan.
           mlog.warn({ event: 'intake.message.deferred', err: { message: error.message, code: error.code } }, 'intake.message.deferred');
+          deferred++;
           continue;
         }
         try {
@@ -167,6 +194,7 @@ export class MailboxWatcher {
       writeState(db, mailbox.name, { uidValidity, lastUid: Math.max(uid, state?.lastUid ?? 0) }, clock.now());
       mlog.debug({ event: 'imap.message.done', outcome: outcome.outcome, action: after.action }, 'imap.message.done');
     }
+    return deferred;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -36,11 +36,14 @@ export function retryDelay(failures: number, initialMs: number, maxMs: number): 
 export class OutboxWorker {
   private running: Promise<number> | null = null;
   private again = false;
+  private stopping = false;
+  private readonly unrecorded = new Map<number, { sentAt: string; attempts: number }>();
 
   constructor(private readonly o: OutboxOptions) {}
 
   /** Sends every due row. Concurrent calls share one pass (and ask for another if one was running). */
   flush(): Promise<number> {
+    if (this.stopping) return Promise.resolve(0);
     if (this.running) {
       this.again = true;
       return this.running;
@@ -51,13 +54,18 @@ export class OutboxWorker {
         do {
           this.again = false;
           sent += await this.pass();
-        } while (this.again);
+        } while (this.again && !this.stopping);
       } finally {
         this.running = null;
       }
       return sent;
     })();
     return this.running;
+  }
+
+  /** Sends nothing more: the row in flight finishes, the rest wait in the database for the next start. */
+  stop(): void {
+    this.stopping = true;
   }
 
   /** Resolves when the pass in flight (if any) is done. */
@@ -67,6 +75,11 @@ export class OutboxWorker {
 
   private async pass(): Promise<number> {
     const { db, clock, log } = this.o;
+    // Rows the server accepted but we could not mark (database busy, disk full): marked first, never sent again.
+    for (const [id, u] of this.unrecorded) {
+      this.markSent(id, u.sentAt, u.attempts);
+      this.unrecorded.delete(id);
+    }
     const due = db
       .select({ row: outbox, number: tickets.number })
       .from(outbox)
@@ -77,6 +90,7 @@ export class OutboxWorker {
       .all();
     let sent = 0;
     for (const { row, number } of due) {
+      if (this.stopping) break;
       const mailer = this.o.mailers.get(row.mailbox);
       if (!mailer) {
         this.fail(row, `no mailbox "${row.mailbox}" in the configuration`, false);
@@ -87,8 +101,9 @@ export class OutboxWorker {
         this.hold(row, held);
         continue;
       }
+      let info: { response: string };
       try {
-        const info = await mailer.send({
+        info = await mailer.send({
           from: { name: row.fromName, address: row.fromAddress },
           to: row.toAddress,
           replyTo: row.replyTo,
@@ -108,21 +123,30 @@ export class OutboxWorker {
             ...(number ? { 'X-Helpdesk-Request': number } : {}),
           },
         });
-        // The duplicate window: a crash between the server's acceptance (above) and this commit sends the row again.
-        const accepted = process.hrtime.bigint();
-        db.update(outbox)
-          .set({ status: 'sent', sentAt: clock.now().toISOString(), attempts: row.attempts + 1, lastError: null })
-          .where(eq(outbox.id, row.id))
-          .run();
-        const windowUs = Number(process.hrtime.bigint() - accepted) / 1000;
-        sent++;
-        log.info({ event: 'outbox.sent', outboxId: row.id, kind: row.kind, ticket: number, to: row.toAddress, response: info.response, windowUs }, 'outbox.sent');
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;
         this.fail(row, (err as Error).message, !(code && code >= 500));
+        continue;
       }
+      // The duplicate window: a crash between the server's acceptance (above) and this commit sends the row again.
+      const accepted = process.hrtime.bigint();
+      const sentAt = clock.now().toISOString();
+      try {
+        this.markSent(row.id, sentAt, row.attempts + 1);
+      } catch (err) {
+        this.unrecorded.set(row.id, { sentAt, attempts: row.attempts + 1 });
+        log.error({ event: 'outbox.unrecorded', outboxId: row.id, err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'outbox.unrecorded');
+        throw err; // the pass ends; the next one records the row before anything else
+      }
+      const windowUs = Number(process.hrtime.bigint() - accepted) / 1000;
+      sent++;
+      log.info({ event: 'outbox.sent', outboxId: row.id, kind: row.kind, ticket: number, to: row.toAddress, response: info.response, windowUs }, 'outbox.sent');
     }
     return sent;
+  }
+
+  private markSent(id: number, sentAt: string, attempts: number): void {
+    this.o.db.update(outbox).set({ status: 'sent', sentAt, attempts, lastError: null }).where(eq(outbox.id, id)).run();
   }
 
   /** Kept back, not dropped: the row stays with its reason, and the request's history says so. */

@@ -24,14 +24,19 @@ export class BlobStore {
     if (!fs.existsSync(file)) {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-      const fd = fs.openSync(tmp, 'w', 0o640);
       try {
-        fs.writeSync(fd, data);
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
+        const fd = fs.openSync(tmp, 'w', 0o640);
+        try {
+          fs.writeFileSync(fd, data);
+          fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+        fs.renameSync(tmp, file);
+      } catch (err) {
+        fs.rmSync(tmp, { force: true }); // a full disk must not keep half a file
+        throw err;
       }
-      fs.renameSync(tmp, file);
     }
     return { sha256: hash, size: data.length };
   }

@@ -90,56 +90,6 @@ test('20 customer emails over SMTP give 20 consecutive requests and 20 threaded 
   }
 });
 
-test('SIGKILL in the middle of a batch, then a restart: exactly one request per email, none left unprocessed', async () => {
-  const dir = tmpDir('kill');
-  const dataDir = path.join(dir, 'data');
-  const config = writeConfig(dir, mx.servers, { dataDir });
-  const N = 60;
-  // Put the batch into the support inbox first, so the daemon meets it all at once.
-  const mails = Array.from({ length: N }, (_, i) =>
-    buildMail({ from: CUSTOMER.address, to: SUPPORT.address, subject: `Request ${i + 1} of the batch`, body: `Body ${i + 1}` }),
-  );
-  await append(mx.servers, SUPPORT, 'INBOX', mails.map((m) => m.raw));
-
-  const count = () => query<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM tickets')[0]?.n ?? 0;
-  const first = startDaemon(config, path.join(dir, 'daemon-1.log'));
-  const atKill = await waitFor('a few requests registered', () => (count() >= 5 ? count() : undefined), 60_000, 5);
-  first.kill('SIGKILL');
-  expect((await exited(first)).signal).toBe('SIGKILL');
-  expect(atKill).toBeLessThan(N); // it really died mid-batch
-  const afterKill = count();
-
-  const second = startDaemon(config, path.join(dir, 'daemon-2.log'));
-  try {
-    await waitFor('the inbox to be empty', async () => (await countIn(mx.servers, SUPPORT, 'INBOX')) === 0, 60_000, 200);
-    await waitFor('every reply sent', () => query<{ n: number }>(dataDir, "SELECT count(*) AS n FROM outbox WHERE status = 'sent'")[0]?.n === N, 60_000, 200);
-  } finally {
-    second.kill('SIGTERM');
-    expect((await exited(second)).code).toBe(0);
-  }
-  const perMail = query<{ message_id: string; n: number }>(
-    dataDir,
-    "SELECT message_id, count(DISTINCT ticket_id) AS n FROM messages WHERE direction = 'in' GROUP BY message_id",
-  );
-  expect(perMail).toHaveLength(N);
-  expect(perMail.every((r) => r.n === 1)).toBe(true);
-  expect(new Set(perMail.map((r) => r.message_id))).toEqual(new Set(mails.map((m) => m.messageId)));
-  expect(count()).toBe(N);
-  expect(afterKill).toBeGreaterThanOrEqual(atKill);
-  const seqs = query<{ seq: number }>(dataDir, 'SELECT seq FROM tickets ORDER BY seq').map((r) => r.seq);
-  expect(seqs).toEqual(Array.from({ length: N }, (_, i) => i + 1)); // no gaps, no repeats
-  expect(query<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM outbox')[0].n).toBe(N);
-  expect(await countIn(mx.servers, SUPPORT, 'Stored')).toBe(N);
-  // Every customer got their number; a reply sent twice across the kill carries the same Message-ID.
-  const replies = await waitFor('replies delivered', async () => {
-    const got = await messagesIn(mx.servers, CUSTOMER);
-    return got.length >= N ? got : undefined;
-  }, 60_000, 500);
-  const ids = new Set<string>();
-  for (const r of replies) ids.add((await simpleParser(r.raw)).messageId!);
-  expect(ids.size).toBe(N);
-});
-
 test('the customer answering our registration reply from their mail client adds to the same request', async () => {
   const dir = tmpDir('followup');
   const dataDir = path.join(dir, 'data');

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { Mailer } from '../../../src/outbox/mailer';
 import { OutboxWorker, retryDelay } from '../../../src/outbox/worker';
 import { buildMail } from '../../support/mails';
@@ -76,5 +78,30 @@ test('a permanent (5xx) refusal is not retried', async () => {
   h.clock.advance(60_000);
   await w.flush();
   expect(row().attempts).toBe(1);
+  h.close();
+});
+
+test('a reply the server accepted but the database could not mark (busy) is marked on the next pass, never sent twice', async () => {
+  const { h, row } = await withQueuedReply();
+  h.db.$client.pragma('busy_timeout = 0');
+  const other = new Database(path.join(h.dataDir, 'helpdesk.sqlite'));
+  let calls = 0;
+  const mailer: Mailer = {
+    send: async () => {
+      calls++;
+      other.exec('BEGIN EXCLUSIVE'); // another process takes the write lock while the server accepts the mail
+      return { response: '250 OK' };
+    },
+    close: () => undefined,
+  };
+  const w = new OutboxWorker({ db: h.db, clock: h.clock, log: silent, mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 8000 });
+  await expect(w.flush()).rejects.toThrow(/locked|busy/i);
+  expect(row().status).toBe('pending');
+  other.exec('ROLLBACK');
+  other.close();
+  h.clock.advance(60_000);
+  await w.flush();
+  expect(calls).toBe(1);
+  expect(row()).toMatchObject({ status: 'sent', attempts: 1 });
   h.close();
 });
