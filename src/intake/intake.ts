@@ -62,7 +62,8 @@ export class Intake {
   async process(input: IntakeInput): Promise<Outcome> {
     const { blobs, log, numbering, db } = this.deps;
     const raw = blobs.raw.put(input.raw);
-    const mail = await parseEmail(input.raw);
+    // Attachments stream to the store as they are decoded (over the size limit: hashed, not kept).
+    const mail = await parseEmail(input.raw, { sink: { take: (stream) => blobs.attachments.putStream(stream, this.deps.attachmentMaxBytes) } });
     const dedupKey = mail.messageId ? `mid:${mail.messageId}` : `sha256:${raw.sha256}`;
     const ctx = { db, mail, input, dedupKey, numbering, isEngineer: (a: string) => this.deps.notifier.isEngineer(a) };
     const verdicts = this.filters.map((f) => f.run(ctx)).filter((v): v is Verdict => v !== null);
@@ -165,8 +166,8 @@ export class Intake {
   private storeAttachments(mail: ParsedEmail): NewAttachment[] {
     const max = this.deps.attachmentMaxBytes;
     return mail.attachments.map((a) => {
-      const stored = a.size <= max;
-      if (stored) this.deps.blobs.attachments.put(a.content);
+      const stored = a.content ? a.size <= max : a.kept;
+      if (stored && a.content) this.deps.blobs.attachments.put(a.content);
       return {
         filename: a.filename,
         contentType: a.contentType,

@@ -33,7 +33,7 @@ export function parseBounce(raw: Buffer, mail: Pick<ParsedEmail, 'headers' | 'te
   const rawText = raw.toString('utf8');
   const split = /\r?\n\r?\n/.exec(rawText);
   const body = split ? rawText.slice(split.index) : '';
-  const parts = mail.attachments.filter((a) => /^(message\/|text\/rfc822-headers)/i.test(a.contentType)).map((a) => a.content.toString('utf8'));
+  const parts = mail.attachments.filter((a) => /^(message\/|text\/rfc822-headers)/i.test(a.contentType)).map((a) => a.content?.toString('utf8') ?? '');
   const haystack = [body, mail.text, ...parts].join('\n').replace(/\r\n/g, '\n');
 
   let recipients = statusFields(haystack);

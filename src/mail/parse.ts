@@ -1,7 +1,8 @@
-import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } from 'mailparser';
+import type { AddressObject, EmailAddress } from 'mailparser';
 import { convert as htmlToText } from 'html-to-text';
-import { sha256 } from '../storage/blobs';
 import type { Automated } from './automated';
+import { isTransient } from '../storage/faults';
+import { readMime, type AttachmentSink, type Mime } from './mime';
 import { newPart } from './quotes';
 
 export interface Address {
@@ -14,7 +15,10 @@ export interface ParsedAttachment {
   contentType: string;
   size: number;
   sha256: string;
-  content: Buffer;
+  /** The bytes; null when they went to a sink (see `kept`). */
+  content: Buffer | null;
+  /** The sink kept the bytes (false: over its size limit). Always true without a sink. */
+  kept: boolean;
 }
 
 /** One email, as the rest of the daemon sees it. Built by parseEmail from raw bytes. */
@@ -49,12 +53,14 @@ export function header(mail: Pick<ParsedEmail, 'headers'>, name: string): string
  * (message/rfc822 parts) is appended to the text, as the customer meant it
  * to be read; the parts are kept as attachments too.
  */
-export async function parseEmail(raw: Buffer, depth = 0): Promise<ParsedEmail> {
-  let parsed: ParsedMail;
+export async function parseEmail(raw: Buffer, o: { sink?: AttachmentSink; depth?: number } = {}): Promise<ParsedEmail> {
+  const depth = o.depth ?? 0;
+  let parsed: Mime;
   try {
     // maxChildNodes: mailsplit stops at 1 000 MIME parts by default; a customer's 1 000 attachments must still parse.
-    parsed = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true, maxHtmlLengthToParse: 2_000_000, maxChildNodes: MAX_MIME_PARTS } as Parameters<typeof simpleParser>[1]);
+    parsed = await readMime(raw, { skipImageLinks: true, skipTextLinks: true, maxHtmlLengthToParse: 2_000_000, maxChildNodes: MAX_MIME_PARTS }, o.sink);
   } catch (err) {
+    if (isTransient(err)) throw err; // the sink's disk is full: not the message's fault
     return fallback(raw, err as Error);
   }
   const headers = new Map<string, string[]>();
@@ -65,8 +71,8 @@ export async function parseEmail(raw: Buffer, depth = 0): Promise<ParsedEmail> {
   let text = parsed.text?.trim() ? parsed.text : parsed.html ? safeHtmlToText(parsed.html) : (parsed.text ?? '');
   if (depth < 3) {
     for (const a of parsed.attachments ?? []) {
-      if (a.contentType !== 'message/rfc822') continue;
-      const inner = (await parseEmail(a.content, depth + 1)).text.trim();
+      if (a.contentType !== 'message/rfc822' || !a.content) continue;
+      const inner = (await parseEmail(a.content, { depth: depth + 1 })).text.trim();
       if (inner) text = text.trim() ? `${text.trimEnd()}\n\n${inner}` : inner;
     }
   }
@@ -81,13 +87,7 @@ export async function parseEmail(raw: Buffer, depth = 0): Promise<ParsedEmail> {
     subject: (parsed.subject ?? '').replace(/\s+/g, ' ').trim(),
     date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : null,
     text,
-    attachments: (parsed.attachments ?? []).map((a) => ({
-      filename: a.filename ?? null,
-      contentType: a.contentType || 'application/octet-stream',
-      size: a.content.length,
-      sha256: sha256(a.content),
-      content: a.content,
-    })),
+    attachments: parsed.attachments,
     headers,
     parseError: null,
   };

@@ -89,12 +89,12 @@ test('a reply the server accepted but the database could not mark (busy) is mark
   const mailer: Mailer = {
     send: async () => {
       calls++;
-      other.exec('BEGIN EXCLUSIVE'); // another process takes the write lock while the server accepts the mail
       return { response: '250 OK' };
     },
     close: () => undefined,
   };
   const w = new OutboxWorker({ db: h.db, clock: h.clock, log: silent, mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 8000 });
+  other.exec('BEGIN EXCLUSIVE'); // another process holds the write lock: reading works, marking the row does not
   await expect(w.flush()).rejects.toThrow(/locked|busy/i);
   expect(row().status).toBe('pending');
   other.exec('ROLLBACK');
