@@ -72,7 +72,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
   program
     .command('parse')
-    .description('parse one .eml file and print what intake sees (no database, no network)')
+    .description('parse one .eml file (- for standard input) and print what intake sees (no database, no network)')
     .argument('<file>')
     .option('--json', 'print one JSON object')
     .option(...configOption)

