@@ -5,7 +5,7 @@ import { simpleParser } from 'mailparser';
 import { CUSTOMER, SUPPORT, useMailServers } from '../support/servers';
 import { buildMail } from '../support/mails';
 import { exited, logEvents, query, startDaemon, tmpDir, waitFor, writeConfig } from '../support/env';
-import { append, clearFolder, createFolder, messagesIn, recreateFolder } from '../support/imap';
+import { append, clearFolder, countIn, createFolder, messagesIn, recreateFolder } from '../support/imap';
 
 jest.setTimeout(120_000);
 
@@ -55,22 +55,32 @@ test('while SMTP is down the replies wait in the outbox, retried with backoff, a
   }
 });
 
-test('when the IMAP server goes away the daemon reconnects with backoff, then carries on', async () => {
+test('when the IMAP server goes away in the middle of a batch the daemon reconnects with backoff, then carries on: nothing lost, nothing twice', async () => {
   const s = setup('imapdown');
+  const N = 400;
+  const batch = Array.from({ length: N }, (_, i) => mail(`batch ${i + 1}`));
+  await append(mx.servers, SUPPORT, 'INBOX', batch.map((m) => m.raw));
   const daemon = startDaemon(s.config, s.log);
   try {
-    await append(mx.servers, SUPPORT, 'INBOX', [mail('before the restart').raw]);
-    await waitFor('request 1', () => s.tickets().length === 1);
+    await waitFor('a few requests', () => s.tickets().length >= 3, 60_000, 5);
     await mx.servers.stopDovecot();
+    const atStop = s.tickets().length;
     const delays = await waitFor('3 reconnect attempts', () => {
       const d = logEvents(s.log).filter((e) => e.event === 'imap.reconnect').map((e) => e.inMs as number);
       return d.length >= 3 ? d : undefined;
     }, 30_000, 100);
     expect(delays.slice(0, 3)).toEqual([200, 400, 800]); // reconnect.initial_seconds 0.2, doubling
+    expect(atStop).toBeLessThan(N); // it stopped in the middle
+    console.log(`Dovecot stopped with ${atStop} of ${N} registered`);
     await mx.servers.startDovecot();
     await append(mx.servers, SUPPORT, 'INBOX', [mail('after the restart').raw]);
-    await waitFor('request 2', () => s.tickets().length === 2, 30_000);
+    await waitFor('all requests', () => s.tickets().length === N + 1, 90_000);
     expect(logEvents(s.log).filter((e) => e.event === 'imap.connected').length).toBeGreaterThanOrEqual(2);
+    const perMail = query<{ n: number }>(s.dataDir, "SELECT count(*) AS n FROM messages WHERE direction = 'in' GROUP BY message_id");
+    expect(perMail).toHaveLength(N + 1);
+    expect(perMail.every((r) => r.n === 1)).toBe(true);
+    await waitFor('the inbox to be empty', async () => (await countIn(mx.servers, SUPPORT, 'INBOX')) === 0, 30_000, 200);
+    expect(await countIn(mx.servers, SUPPORT, 'Stored')).toBe(N + 1);
   } finally {
     daemon.kill('SIGTERM');
     expect((await exited(daemon)).code).toBe(0);
