@@ -130,6 +130,10 @@ export class Daemon {
           log: log.child({ mailbox: mailbox.name }),
           process: (input) => services.intake.process(input),
           quarantine: (o) => hold(services.db, services.blobs.raw, clock, o),
+          spool: async (stream) => {
+            const r = await services.blobs.raw.putStream(stream, Infinity);
+            return { sha256: r.sha256, size: r.size, file: services.blobs.raw.pathOf(r.sha256) };
+          },
           reconnect: { initialMs: config.reconnect.initial_seconds * 1000, maxMs: config.reconnect.max_seconds * 1000 },
         }),
     );

@@ -17,7 +17,7 @@ export async function parseCommand(io: Io, file: string, opts: { json?: boolean;
   }
   const mail = await parseEmail(raw);
   const n = numberingFor(io, opts.config);
-  const json = toJson(mail, numberInSubject(mail.subject, n), describeAutomated(raw, mail));
+  const json = toJson(mail, numberInSubject(mail.subject, n), describeAutomated(() => raw, mail));
   if (opts.json) {
     io.out(JSON.stringify(json));
   } else {

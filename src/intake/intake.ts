@@ -21,7 +21,7 @@ import { createRequest, type RequiredInfo } from './create';
 import { filters as defaultFilters } from './filters';
 import { duplicate } from './filters/10-duplicate';
 import type { Prepared } from './prepared';
-import { verdictOf, type Filter, type IntakeInput, type Outcome, type Verdict } from './types';
+import { rawBytes, verdictOf, type Filter, type IntakeInput, type Outcome, type Verdict } from './types';
 
 export interface IntakeDeps {
   db: Db;
@@ -61,9 +61,9 @@ export class Intake {
 
   async process(input: IntakeInput): Promise<Outcome> {
     const { blobs, log, numbering, db } = this.deps;
-    const raw = blobs.raw.put(input.raw);
+    const raw = Buffer.isBuffer(input.raw) ? blobs.raw.put(input.raw) : { sha256: input.raw.sha256, size: input.raw.size };
     // Attachments stream to the store as they are decoded (over the size limit: hashed, not kept).
-    const mail = await parseEmail(input.raw, { sink: { take: (stream) => blobs.attachments.putStream(stream, this.deps.attachmentMaxBytes) } });
+    const mail = await parseEmail(Buffer.isBuffer(input.raw) ? input.raw : { file: input.raw.file }, { sink: { take: (stream) => blobs.attachments.putStream(stream, this.deps.attachmentMaxBytes) } });
     const dedupKey = mail.messageId ? `mid:${mail.messageId}` : `sha256:${raw.sha256}`;
     const ctx = { db, mail, input, dedupKey, numbering, isEngineer: (a: string) => this.deps.notifier.isEngineer(a) };
     const verdicts = this.filters.map((f) => f.run(ctx)).filter((v): v is Verdict => v !== null);
@@ -73,7 +73,7 @@ export class Intake {
     };
     const dup = verdictOf(verdicts, 'duplicateOf');
     if (dup) return ignored(dup.ticketNumber);
-    const dkimPass = this.deps.notifier.isEngineer(mail.from?.address) ? await dkimPassDomains(input.raw, this.deps.dkimResolver).catch(() => []) : [];
+    const dkimPass = this.deps.notifier.isEngineer(mail.from?.address) ? await dkimPassDomains(rawBytes(input.raw), this.deps.dkimResolver).catch(() => []) : [];
     const prepared: Prepared = { input, mail, raw, dedupKey, verdicts, files: this.storeAttachments(mail), dkimPass };
     try {
       return this.act(prepared);

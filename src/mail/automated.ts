@@ -13,10 +13,10 @@ export interface Automated {
 export const LOOP_HEADER = 'X-Helpdesk-Loop';
 
 /** classifyAutomated, and for a bounce the failed recipients read from its delivery status. */
-export function describeAutomated(raw: Buffer, mail: ParsedEmail, envelopeSender?: string): Automated | null {
+export function describeAutomated(raw: () => Buffer, mail: ParsedEmail, envelopeSender?: string): Automated | null {
   const found = classifyAutomated(mail, envelopeSender);
   if (found?.kind !== 'bounce') return found;
-  return { ...found, recipients: parseBounce(raw, mail).recipients };
+  return { ...found, recipients: parseBounce(raw(), mail).recipients };
 }
 
 /**

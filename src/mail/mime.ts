@@ -42,7 +42,7 @@ const READ_BACK = /^(message\/|text\/rfc822-headers)/i;
  * mailparser's streaming parser, read part by part. Attachments go to the
  * sink while they are decoded, so a 30 MB log never sits in memory whole.
  */
-export function readMime(raw: Buffer, options: Record<string, unknown>, sink?: AttachmentSink): Promise<Mime> {
+export function readMime(raw: Buffer | Readable, options: Record<string, unknown>, sink?: AttachmentSink): Promise<Mime> {
   return new Promise((resolve, reject) => {
     const parser = new MailParser(options);
     const mail: Partial<Mime> & { attachments: MimePart[] } = { attachments: [] };
@@ -105,7 +105,8 @@ export function readMime(raw: Buffer, options: Record<string, unknown>, sink?: A
         replyTo: h.get('reply-to') as AddressObject | undefined,
       } as Mime);
     });
-    parser.end(raw);
+    if (Buffer.isBuffer(raw)) parser.end(raw);
+    else raw.once('error', fail).pipe(parser);
   });
 }
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { AddressObject, EmailAddress } from 'mailparser';
 import { convert as htmlToText } from 'html-to-text';
 import type { Automated } from './automated';
@@ -53,16 +54,17 @@ export function header(mail: Pick<ParsedEmail, 'headers'>, name: string): string
  * (message/rfc822 parts) is appended to the text, as the customer meant it
  * to be read; the parts are kept as attachments too.
  */
-export async function parseEmail(raw: Buffer, o: { sink?: AttachmentSink; depth?: number } = {}): Promise<ParsedEmail> {
+export async function parseEmail(raw: Buffer | { file: string }, o: { sink?: AttachmentSink; depth?: number } = {}): Promise<ParsedEmail> {
   const depth = o.depth ?? 0;
   let parsed: Mime;
+  const input = Buffer.isBuffer(raw) ? raw : fs.createReadStream(raw.file, { highWaterMark: 256 * 1024 });
   try {
     // maxChildNodes: mailsplit stops at 1 000 MIME parts by default; a customer's 1 000 attachments must still parse.
     // skipHtmlToText: an HTML-only mail is turned into text by safeHtmlToText below, which drops images and script links.
-    parsed = await readMime(raw, { skipHtmlToText: true, skipImageLinks: true, skipTextLinks: true, maxChildNodes: MAX_MIME_PARTS }, o.sink);
+    parsed = await readMime(input, { skipHtmlToText: true, skipImageLinks: true, skipTextLinks: true, maxChildNodes: MAX_MIME_PARTS }, o.sink);
   } catch (err) {
     if (isTransient(err)) throw err; // the sink's disk is full: not the message's fault
-    return fallback(raw, err as Error);
+    return fallback(Buffer.isBuffer(raw) ? raw : head(raw.file), err as Error);
   }
   const headers = new Map<string, string[]>();
   for (const { key, line } of parsed.headerLines ?? []) {
@@ -161,6 +163,17 @@ function safeHtmlToText(html: string): string {
     }).replace(/ ?\[\]/g, '');
   } catch {
     return '';
+  }
+}
+
+/** The first megabyte of a stored message: enough for its headers. */
+function head(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(1024 * 1024);
+    return buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0));
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

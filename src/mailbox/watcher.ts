@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { ResolvedMailbox } from '../config/load';
 import type { Db } from '../db/open';
-import type { IntakeInput, Outcome } from '../intake/types';
+import { rawBytes, type IntakeInput, type Outcome, type StoredRaw } from '../intake/types';
+import type { Readable } from 'node:stream';
 import { isTransient } from '../intake/quarantine';
 import { readState, writeState } from './state';
 
@@ -16,6 +17,8 @@ export interface WatcherDeps {
   /** Keeps a message that cannot be processed; returns its quarantine id. */
   quarantine: (o: { raw: Buffer; mailbox: string; receivedAt: Date; error: Error }) => Promise<number>;
   reconnect: { initialMs: number; maxMs: number };
+  /** Where a large message is streamed as it is fetched, so that it is never whole in memory (absent: fetched into memory). */
+  spool?: (stream: Readable) => Promise<StoredRaw>;
   /** For tests: how the IMAP client is made. */
   connect?: (mailbox: ResolvedMailbox) => ImapFlow;
 }
@@ -163,8 +166,8 @@ export class MailboxWatcher {
     let deferred = 0;
     for (const uid of uids) {
       if (this.stopping) return deferred;
-      const msg = await client.fetchOne(String(uid), { source: true, internalDate: true }, { uid: true });
-      if (!msg || !msg.source) continue; // expunged meanwhile
+      const msg = await this.fetch(client, uid);
+      if (!msg) continue; // expunged meanwhile
       const mlog = log.child({ uid });
       let outcome: Outcome;
       const internal = msg.internalDate ? new Date(msg.internalDate) : null;
@@ -180,7 +183,7 @@ export class MailboxWatcher {
           continue;
         }
         try {
-          const id = await this.d.quarantine({ raw: msg.source, mailbox: mailbox.name, receivedAt, error });
+          const id = await this.d.quarantine({ raw: rawBytes(msg.source), mailbox: mailbox.name, receivedAt, error });
           await client.messageMove(String(uid), mailbox.imap.quarantine_folder, { uid: true });
           mlog.error({ event: 'intake.message.quarantined', quarantineId: id, err: { message: error.message, stack: error.stack } }, 'intake.message.quarantined');
         } catch (err2) {
@@ -197,6 +200,21 @@ export class MailboxWatcher {
     return deferred;
   }
 
+  /**
+   * A message's bytes: in one FETCH when it is small; a large one (over
+   * LARGE) is streamed in 1 MB pieces into the raw store and read from there.
+   */
+  private async fetch(client: ImapFlow, uid: number): Promise<{ source: Buffer | StoredRaw; internalDate?: Date | string } | null> {
+    const first = await client.fetchOne(String(uid), { source: this.d.spool ? { maxLength: LARGE } : true, size: true, internalDate: true }, { uid: true });
+    if (!first || !first.source) return null;
+    if (!this.d.spool || first.source.length >= (first.size ?? 0)) return { source: first.source, internalDate: first.internalDate };
+    const { content } = await client.download(String(uid), undefined, { uid: true, chunkSize: 1024 * 1024 });
+    if (!content) return null; // expunged meanwhile
+    const stored = await this.d.spool(content);
+    if (stored.size !== first.size) throw Object.assign(new Error(`message ${uid}: got ${stored.size} of ${first.size} bytes`), { code: 'EAGAIN' });
+    return { source: stored, internalDate: first.internalDate };
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const t = setTimeout(resolve, ms);
@@ -207,6 +225,9 @@ export class MailboxWatcher {
     });
   }
 }
+
+/** Messages larger than this are streamed to disk as they are fetched. */
+const LARGE = 1024 * 1024;
 
 function defaultConnect(mailbox: ResolvedMailbox): ImapFlow {
   const { imap } = mailbox;

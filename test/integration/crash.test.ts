@@ -75,6 +75,8 @@ test('30 SIGKILLs at random moments during a stream of mail: every email one req
     expect((await exited(last)).code).toBe(0);
   }
   expect(integrity()).toEqual(['ok']);
+  const quarantined = query<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM quarantine')[0].n;
+  expect(quarantined).toBe(0); // a kill is no reason to put a message aside
   const perMail = query<{ message_id: string; n: number; rows: number }>(
     dataDir,
     "SELECT message_id, count(DISTINCT ticket_id) AS n, count(*) AS rows FROM messages WHERE direction = 'in' GROUP BY message_id",
@@ -111,6 +113,7 @@ test('30 SIGKILLs at random moments during a stream of mail: every email one req
     requests: tickets(),
     repliesDelivered: replies.length,
     duplicateReplies: duplicates,
+    quarantined,
     integrity: 'ok',
     sendCommitWindowUs: { median: windows[Math.floor(windows.length / 2)], max: windows.at(-1) },
   };

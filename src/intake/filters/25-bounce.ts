@@ -2,7 +2,7 @@ import { desc, eq, inArray } from 'drizzle-orm';
 import { outbox, tickets } from '../../db/schema';
 import { classifyAutomated } from '../../mail/automated';
 import { parseBounce } from '../../mail/dsn';
-import type { Filter } from '../types';
+import { rawBytes, type Filter } from '../types';
 
 /**
  * A bounce of a mail we sent: which of our outbox rows it returns (by the
@@ -13,7 +13,7 @@ export const bounce: Filter = {
   name: 'bounce',
   run({ db, mail, input }) {
     if (classifyAutomated(mail, input.envelopeSender)?.kind !== 'bounce') return null;
-    const b = parseBounce(input.raw, mail);
+    const b = parseBounce(rawBytes(input.raw), mail);
     const byId =
       b.originalMessageIds.length > 0
         ? db
