@@ -157,62 +157,91 @@ export class MailboxWatcher {
     this.retryDelay = Math.min(reconnect.maxMs, this.retryDelay * 2);
   }
 
-  /** Every message still waiting in the folder, oldest first; returns how many were deferred. */
+  /**
+   * Every message still waiting in the folder, oldest first, in batches: one
+   * FETCH for a batch, intake message by message (each its own commit), then
+   * one MOVE (or STORE) for the batch's stored messages. Returns how many
+   * were deferred.
+   */
   private async scan(client: ImapFlow, uidValidity: number): Promise<number> {
-    const { mailbox, log, db, clock } = this.d;
+    const { mailbox, log, clock } = this.d;
     const { after } = mailbox.imap;
     const query = after.action === 'flag' ? { unKeyword: after.flag } : { all: true };
     const uids = ((await client.search(query, { uid: true })) || []).sort((a, b) => a - b);
     let deferred = 0;
-    for (const uid of uids) {
-      if (this.stopping) return deferred;
-      const msg = await this.fetch(client, uid);
-      if (!msg) continue; // expunged meanwhile
-      const mlog = log.child({ uid });
-      let outcome: Outcome;
-      const internal = msg.internalDate ? new Date(msg.internalDate) : null;
-      const receivedAt = internal && !Number.isNaN(internal.getTime()) ? internal : clock.now();
+    for (let i = 0; i < uids.length && !this.stopping; i += BATCH) {
+      const batch = await this.fetchBatch(client, uids.slice(i, i + BATCH));
+      const done: number[] = [];
       try {
-        outcome = await this.d.process({ raw: msg.source, mailbox, imapUid: uid, receivedAt });
-      } catch (err) {
-        const error = err as Error & { code?: string };
-        if (isTransient(err)) {
-          // Disk full, database busy: left in the folder untouched, tried again on the next scan.
-          mlog.warn({ event: 'intake.message.deferred', err: { message: error.message, code: error.code } }, 'intake.message.deferred');
-          deferred++;
-          continue;
+        for (const [uid, msg] of batch) {
+          if (this.stopping) break;
+          const mlog = log.child({ uid });
+          const internal = msg.internalDate ? new Date(msg.internalDate) : null;
+          const receivedAt = internal && !Number.isNaN(internal.getTime()) ? internal : clock.now();
+          let outcome: Outcome;
+          try {
+            outcome = await this.d.process({ raw: msg.source, mailbox, imapUid: uid, receivedAt });
+          } catch (err) {
+            const error = err as Error & { code?: string };
+            if (isTransient(err)) {
+              // Disk full, database busy: left in the folder untouched, tried again later.
+              mlog.warn({ event: 'intake.message.deferred', err: { message: error.message, code: error.code } }, 'intake.message.deferred');
+              deferred++;
+              continue;
+            }
+            try {
+              const id = await this.d.quarantine({ raw: rawBytes(msg.source), mailbox: mailbox.name, receivedAt, error });
+              await client.messageMove(String(uid), mailbox.imap.quarantine_folder, { uid: true });
+              mlog.error({ event: 'intake.message.quarantined', quarantineId: id, err: { message: error.message, stack: error.stack } }, 'intake.message.quarantined');
+            } catch (err2) {
+              mlog.error({ event: 'intake.message.failed', err: { message: error.message }, quarantineError: (err2 as Error).message }, 'intake.message.failed');
+            }
+            continue;
+          }
+          done.push(uid);
+          mlog.debug({ event: 'imap.message.done', outcome: outcome.outcome, action: after.action }, 'imap.message.done');
         }
-        try {
-          const id = await this.d.quarantine({ raw: rawBytes(msg.source), mailbox: mailbox.name, receivedAt, error });
-          await client.messageMove(String(uid), mailbox.imap.quarantine_folder, { uid: true });
-          mlog.error({ event: 'intake.message.quarantined', quarantineId: id, err: { message: error.message, stack: error.stack } }, 'intake.message.quarantined');
-        } catch (err2) {
-          mlog.error({ event: 'intake.message.failed', err: { message: error.message }, quarantineError: (err2 as Error).message }, 'intake.message.failed');
-        }
-        continue;
+      } finally {
+        // Only what intake committed leaves the folder; a crash before this line means it is seen again, as a duplicate.
+        if (done.length > 0) await this.putAway(client, uidValidity, done);
       }
-      if (after.action === 'move') await client.messageMove(String(uid), after.folder, { uid: true });
-      else await client.messageFlagsAdd(String(uid), [after.flag], { uid: true });
-      const state = readState(db, mailbox.name);
-      writeState(db, mailbox.name, { uidValidity, lastUid: Math.max(uid, state?.lastUid ?? 0) }, clock.now());
-      mlog.debug({ event: 'imap.message.done', outcome: outcome.outcome, action: after.action }, 'imap.message.done');
     }
     return deferred;
   }
 
+  /** Moves (or flags) stored messages in one command, then remembers how far intake got. */
+  private async putAway(client: ImapFlow, uidValidity: number, uids: number[]): Promise<void> {
+    const { mailbox, db, clock } = this.d;
+    const { after } = mailbox.imap;
+    if (after.action === 'move') await client.messageMove(uids.join(','), after.folder, { uid: true });
+    else await client.messageFlagsAdd(uids.join(','), [after.flag], { uid: true });
+    const state = readState(db, mailbox.name);
+    writeState(db, mailbox.name, { uidValidity, lastUid: Math.max(...uids, state?.lastUid ?? 0) }, clock.now());
+  }
+
   /**
-   * A message's bytes: in one FETCH when it is small; a large one (over
-   * LARGE) is streamed in 1 MB pieces into the raw store and read from there.
+   * A batch of messages in one FETCH, oldest first. A message over LARGE
+   * comes only in part there; it is then streamed in 1 MB pieces into the raw
+   * store and read from there, so it is never whole in memory.
    */
-  private async fetch(client: ImapFlow, uid: number): Promise<{ source: Buffer | StoredRaw; internalDate?: Date | string } | null> {
-    const first = await client.fetchOne(String(uid), { source: this.d.spool ? { maxLength: LARGE } : true, size: true, internalDate: true }, { uid: true });
-    if (!first || !first.source) return null;
-    if (!this.d.spool || first.source.length >= (first.size ?? 0)) return { source: first.source, internalDate: first.internalDate };
-    const { content } = await client.download(String(uid), undefined, { uid: true, chunkSize: 1024 * 1024 });
-    if (!content) return null; // expunged meanwhile
-    const stored = await this.d.spool(content);
-    if (stored.size !== first.size) throw Object.assign(new Error(`message ${uid}: got ${stored.size} of ${first.size} bytes`), { code: 'EAGAIN' });
-    return { source: stored, internalDate: first.internalDate };
+  private async fetchBatch(client: ImapFlow, uids: number[]): Promise<Map<number, { source: Buffer | StoredRaw; internalDate?: Date | string }>> {
+    const got = new Map<number, { source: Buffer | StoredRaw; internalDate?: Date | string; size: number }>();
+    const source = this.d.spool ? { maxLength: LARGE } : true;
+    for await (const m of client.fetch(uids.join(','), { uid: true, source, size: true, internalDate: true }, { uid: true })) {
+      if (m.source) got.set(m.uid, { source: m.source, internalDate: m.internalDate, size: m.size ?? m.source.length });
+    }
+    for (const [uid, m] of got) {
+      if (!this.d.spool || !Buffer.isBuffer(m.source) || m.source.length >= m.size) continue;
+      const { content } = await client.download(String(uid), undefined, { uid: true, chunkSize: 1024 * 1024 });
+      if (!content) {
+        got.delete(uid); // expunged meanwhile
+        continue;
+      }
+      const stored = await this.d.spool(content);
+      if (stored.size !== m.size) throw Object.assign(new Error(`message ${uid}: got ${stored.size} of ${m.size} bytes`), { code: 'EAGAIN' });
+      m.source = stored;
+    }
+    return new Map([...got].sort((a, b) => a[0] - b[0]));
   }
 
   private sleep(ms: number): Promise<void> {
@@ -228,6 +257,8 @@ export class MailboxWatcher {
 
 /** Messages larger than this are streamed to disk as they are fetched. */
 const LARGE = 1024 * 1024;
+/** Messages fetched in one FETCH and put away in one MOVE. */
+const BATCH = 25;
 
 function defaultConnect(mailbox: ResolvedMailbox): ImapFlow {
   const { imap } = mailbox;

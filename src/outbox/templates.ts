@@ -28,14 +28,17 @@ const DATE_LOCALE: Record<Language, string> = { ru: 'ru-RU', en: 'en-GB' };
 
 /** "22.11.2026, 05:47 (Europe/Moscow)" — a time as the customer reads it. */
 export function formatLocalTime(at: Date, timeZone: string, lang: Language): string {
-  const s = new Intl.DateTimeFormat(DATE_LOCALE[lang], {
-    timeZone,
-    year: 'numeric',
-    month: lang === 'ru' ? '2-digit' : 'short',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(at);
-  return `${s} (${timeZone})`;
+  return `${localFormat(timeZone, lang).format(at)} (${timeZone})`;
+}
+
+/** One formatter per zone and language: building an Intl.DateTimeFormat costs more than using it. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+function localFormat(timeZone: string, lang: Language): Intl.DateTimeFormat {
+  const key = `${timeZone}|${lang}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(DATE_LOCALE[lang], { timeZone, year: 'numeric', month: lang === 'ru' ? '2-digit' : 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formats.set(key, f);
+  }
+  return f;
 }

@@ -24,8 +24,8 @@ export function createNumbering({ format, yearlyReset, timeZone }: NumberingOpti
   const seqPart = parts.find((p) => p.startsWith('{seq'));
   if (!seqPart) throw new Error(`numbering format "${format}" has no {seq}`);
   const usesYear = parts.includes('{year}');
-  const yearOf = (at: Date) =>
-    new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(at).padStart(4, '0');
+  const years = new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }); // made once: costly to build
+  const yearOf = (at: Date) => years.format(at).padStart(4, '0');
 
   const source = parts
     .map((p) => (p === '{year}' ? '\\d{4}' : p.startsWith('{seq') ? `\\d{${width(p)},}` : escapeRegExp(p)))
