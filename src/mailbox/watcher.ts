@@ -209,14 +209,24 @@ export class MailboxWatcher {
     return deferred;
   }
 
-  /** Moves (or flags) stored messages in one command, then remembers how far intake got. */
+  /**
+   * Remembers how far intake got, in a commit synced to disk, then moves (or
+   * flags) the stored messages in one command. The database runs with
+   * synchronous=NORMAL, whose commits a power cut may undo; this one sync
+   * makes the batch's commits durable before the mails leave the folder.
+   */
   private async putAway(client: ImapFlow, uidValidity: number, uids: number[]): Promise<void> {
     const { mailbox, db, clock } = this.d;
     const { after } = mailbox.imap;
+    const state = readState(db, mailbox.name);
+    db.$client.pragma('synchronous = FULL');
+    try {
+      writeState(db, mailbox.name, { uidValidity, lastUid: Math.max(...uids, state?.lastUid ?? 0) }, clock.now());
+    } finally {
+      db.$client.pragma('synchronous = NORMAL');
+    }
     if (after.action === 'move') await client.messageMove(uids.join(','), after.folder, { uid: true });
     else await client.messageFlagsAdd(uids.join(','), [after.flag], { uid: true });
-    const state = readState(db, mailbox.name);
-    writeState(db, mailbox.name, { uidValidity, lastUid: Math.max(...uids, state?.lastUid ?? 0) }, clock.now());
   }
 
   /**
