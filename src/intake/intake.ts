@@ -21,7 +21,8 @@ import { createRequest, type RequiredInfo } from './create';
 import { filters as defaultFilters } from './filters';
 import { duplicate } from './filters/10-duplicate';
 import type { Prepared } from './prepared';
-import { rawBytes, verdictOf, type Filter, type IntakeInput, type Outcome, type Verdict } from './types';
+import { rawBytes } from '../storage/raw';
+import { verdictOf, type Filter, type IntakeInput, type Outcome, type Verdict } from './types';
 
 export interface IntakeDeps {
   db: Db;
@@ -43,7 +44,7 @@ export interface IntakeDeps {
   /** DNS for DKIM checks of engineers' mail (tests pass a stub; default: the system's). */
   dkimResolver?: Resolver;
   /** After a permanent bounce, no automatic mail to that address for this many hours (0: none). */
-  bounceSuppressHours?: number;
+  bounceSuppressHours: number;
   /** Called after a commit that queued mail, so the outbox can send at once. */
   onQueued?: () => void;
 }
@@ -104,7 +105,7 @@ export class Intake {
       if (bounce) {
         // Not a bounce of our own mail, but it names a request's message (References, number): it joins that request.
         const b = bounce.ticketId || !hit ? bounce : { ...bounce, ticketId: hit.ticketId, number: hit.number };
-        const r = deliveryFailure(tx, p, b, now, { notifier: this.deps.notifier, suppressHours: this.deps.bounceSuppressHours ?? 72 });
+        const r = deliveryFailure(tx, p, b, now, { notifier: this.deps.notifier, suppressHours: this.deps.bounceSuppressHours });
         notified = r.notified;
         return r.outcome;
       }

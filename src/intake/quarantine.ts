@@ -4,7 +4,6 @@ import type { Db } from '../db/open';
 import { quarantine } from '../db/schema';
 import { parseEmail } from '../mail/parse';
 import type { BlobStore } from '../storage/blobs';
-export { isTransient } from '../storage/faults';
 
 
 /** Keeps a message that could not be processed: raw bytes, error, a retry count. Returns the quarantine id. */

@@ -1,23 +1,11 @@
-import fs from 'node:fs';
 import type { ResolvedMailbox } from '../config/load';
+import type { StoredRaw } from '../storage/raw';
 import type { Automated } from '../mail/automated';
 import type { FailedRecipient } from '../mail/dsn';
 import type { ParsedEmail } from '../mail/parse';
 import type { Db } from '../db/open';
 import type { Numbering } from '../ticket/numbering';
 import type { ThreadHit } from './thread/types';
-
-/** A message already in the raw store: read from disk when needed, never held whole in memory. */
-export interface StoredRaw {
-  sha256: string;
-  size: number;
-  file: string;
-}
-
-/** The bytes of a message, read from the store when it is there. */
-export function rawBytes(raw: Buffer | StoredRaw): Buffer {
-  return Buffer.isBuffer(raw) ? raw : fs.readFileSync(raw.file);
-}
 
 /** One message handed to intake: by the IMAP watcher, or by `helpdesk ingest`. */
 export interface IntakeInput {

@@ -3,7 +3,7 @@ import type { AddressObject, EmailAddress } from 'mailparser';
 import { convert as htmlToText } from 'html-to-text';
 import type { Automated } from './automated';
 import { isTransient } from '../storage/faults';
-import { readMime, type AttachmentSink, type Mime } from './mime';
+import { readMime, type AttachmentSink, type Mime, type MimePart } from './mime';
 import { newPart } from './quotes';
 
 export interface Address {
@@ -11,16 +11,8 @@ export interface Address {
   name: string;
 }
 
-export interface ParsedAttachment {
-  filename: string | null;
-  contentType: string;
-  size: number;
-  sha256: string;
-  /** The bytes; null when they went to a sink (see `kept`). */
-  content: Buffer | null;
-  /** The sink kept the bytes (false: over its size limit). Always true without a sink. */
-  kept: boolean;
-}
+/** An attachment: its bytes in memory, or gone to a sink (see MimePart). */
+export type ParsedAttachment = MimePart;
 
 /** One email, as the rest of the daemon sees it. Built by parseEmail from raw bytes. */
 export interface ParsedEmail {

@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { ResolvedMailbox } from '../config/load';
 import type { Db } from '../db/open';
-import { rawBytes, type IntakeInput, type Outcome, type StoredRaw } from '../intake/types';
+import type { IntakeInput, Outcome } from '../intake/types';
+import { rawBytes, type StoredRaw } from '../storage/raw';
 import type { Readable } from 'node:stream';
-import { isTransient } from '../intake/quarantine';
+import { isTransient } from '../storage/faults';
 import { readState, writeState } from './state';
 
 export interface WatcherDeps {

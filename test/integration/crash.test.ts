@@ -12,6 +12,7 @@ import { CUSTOMER, SUPPORT, useMailServers } from '../support/servers';
 import { buildMail } from '../support/mails';
 import { exited, logEvents, query, startDaemon, tmpDir, waitFor, writeConfig } from '../support/env';
 import { append, clearFolder, countIn, messagesIn } from '../support/imap';
+import { seeded } from '../support/fuzz';
 
 jest.setTimeout(600_000);
 
@@ -23,21 +24,9 @@ beforeEach(async () => {
   await clearFolder(mx.servers, SUPPORT, 'Stored');
 });
 
-/** A seeded generator (mulberry32), so a failing run can be repeated with CRASH_SEED. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('30 SIGKILLs at random moments during a stream of mail: every email one request, no reply lost, integrity ok', async () => {
   const seed = Number(process.env.CRASH_SEED ?? 20261122);
-  const rnd = random(seed);
+  const rnd = seeded(seed);
   const dir = tmpDir('crash');
   const dataDir = path.join(dir, 'data');
   const config = writeConfig(dir, mx.servers, { dataDir });

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { outbox } from '../../db/schema';
-import { describeAutomated } from '../../mail/automated';
-import { rawBytes, type Filter } from '../types';
+import { classifyAutomated } from '../../mail/automated';
+import type { Filter } from '../types';
 
 /**
  * Marks mail written by machines (RFC 3834): stored, never answered. A
@@ -10,7 +10,7 @@ import { rawBytes, type Filter } from '../types';
 export const automated: Filter = {
   name: 'automated',
   run({ db, mail, input }) {
-    const found = describeAutomated(() => rawBytes(input.raw), mail, input.envelopeSender);
+    const found = classifyAutomated(mail, input.envelopeSender); // a bounce's DSN is read once, by the bounce filter
     if (found) return { filter: 'automated', automated: found };
     const ours = mail.messageId ? db.select({ id: outbox.id }).from(outbox).where(eq(outbox.messageId, mail.messageId)).get() : undefined;
     return ours ? { filter: 'automated', automated: { kind: 'loop', reason: `our own Message-ID ${mail.messageId} came back` } } : null;

@@ -2,7 +2,8 @@ import { desc, eq, inArray } from 'drizzle-orm';
 import { outbox, tickets } from '../../db/schema';
 import { classifyAutomated } from '../../mail/automated';
 import { parseBounce } from '../../mail/dsn';
-import { rawBytes, type Filter } from '../types';
+import { rawBytes } from '../../storage/raw';
+import type { Filter } from '../types';
 
 /**
  * A bounce of a mail we sent: which of our outbox rows it returns (by the

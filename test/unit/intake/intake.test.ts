@@ -1,4 +1,4 @@
-import { isTransient } from '../../../src/intake/quarantine';
+import { isTransient } from '../../../src/storage/faults';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildMail } from '../../support/mails';
