@@ -48,6 +48,8 @@ const smtpSchema = z.strictObject({
   require_tls: z.boolean().default(false),
   user: z.string().optional(),
   password: secretSchema.optional(),
+  /** SMTP connections kept open and used side by side (nodemailer's pool). */
+  max_connections: z.number().int().min(1).max(32).default(4),
 });
 
 const lineName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'letters, digits, - and _ only');

@@ -21,6 +21,8 @@ export interface Mailer {
 export function smtpMailer(mailbox: ResolvedMailbox): Mailer {
   const { smtp } = mailbox;
   const transport = nodemailer.createTransport({
+    pool: true,
+    maxConnections: smtp.max_connections,
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,

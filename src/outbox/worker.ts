@@ -21,6 +21,8 @@ export interface OutboxOptions {
   attachments?: BlobStore;
   /** Rate caps and bounce suppression of automatic mail (none when absent). */
   gate?: GateOptions;
+  /** Mails in flight at once (default 1), each recipient's in order on one lane; match the SMTP pool size. */
+  concurrency?: number;
 }
 
 /** Delay before attempt n+1 after n failures: initial·2^(n-1), capped. */
@@ -74,7 +76,7 @@ export class OutboxWorker {
   }
 
   private async pass(): Promise<number> {
-    const { db, clock, log } = this.o;
+    const { db, clock } = this.o;
     // Rows the server accepted but we could not mark (database busy, disk full): marked first, never sent again.
     for (const [id, u] of this.unrecorded) {
       this.markSent(id, u.sentAt, u.attempts);
@@ -88,6 +90,27 @@ export class OutboxWorker {
       .orderBy(asc(outbox.id))
       .limit(100)
       .all();
+    // Each recipient's mails are one chain, sent in order by one sender, so they arrive in order and the
+    // per-recipient caps stay exact; up to `concurrency` senders take chains side by side.
+    const byRecipient = new Map<string, typeof due>();
+    for (const d of due) {
+      const key = d.row.toAddress.toLowerCase();
+      byRecipient.set(key, [...(byRecipient.get(key) ?? []), d]);
+    }
+    const chains = [...byRecipient.values()];
+    const senders = Array.from({ length: Math.max(1, Math.min(this.o.concurrency ?? 1, chains.length)) }, async () => {
+      let sent = 0;
+      for (let chain = chains.shift(); chain && !this.stopping; chain = chains.shift()) sent += await this.sendChain(chain);
+      return sent;
+    });
+    const results = await Promise.allSettled(senders);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return results.reduce((n, r) => n + (r as PromiseFulfilledResult<number>).value, 0);
+  }
+
+  private async sendChain(due: { row: typeof outbox.$inferSelect; number: string | null }[]): Promise<number> {
+    const { db, clock, log } = this.o;
     let sent = 0;
     for (const { row, number } of due) {
       if (this.stopping) break;
@@ -172,3 +195,4 @@ export class OutboxWorker {
     else log.error({ event: 'outbox.failed', ...fields }, 'outbox.failed');
   }
 }
+

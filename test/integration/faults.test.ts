@@ -53,7 +53,8 @@ test('SIGTERM mid-batch: the message and the reply in flight finish, the daemon 
   const events = logEvents(s.log);
   const stopping = events.findIndex((e) => e.event === 'daemon.stopping');
   expect(events.slice(stopping).filter((e) => e.event === 'intake.message.stored').length).toBeLessThanOrEqual(1);
-  expect(events.slice(stopping).filter((e) => e.event === 'outbox.sent').length).toBeLessThanOrEqual(1);
+  // The replies in flight finish: at most one per SMTP connection (smtp.max_connections, 4 by default).
+  expect(events.slice(stopping).filter((e) => e.event === 'outbox.sent').length).toBeLessThanOrEqual(4);
   expect(events.at(-1)!.event).toBe('daemon.stopped');
 
   const again = startDaemon(s.config, s.log);

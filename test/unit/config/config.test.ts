@@ -160,3 +160,10 @@ test('an organisation may not list more contacts than its max_contacts', () => {
   const text = example.replace('    contacts: [ivan.petrov@partner.example]\n', '    contacts: [a@x.example, b@x.example, c@x.example, d@x.example, e@x.example]\n');
   expect(problems(text)).toEqual([expect.objectContaining({ path: 'organisations[0].contacts', message: '5 contacts, more than max_contacts (4)' })]);
 });
+
+test('smtp.max_connections: 4 by default; 0 is refused with its key', () => {
+  const cfg = parseConfig(example.replace(/^\s*max_connections: 4 .*\n/m, ''), examplePath, secrets);
+  expect(cfg.mailboxes[0].smtp.max_connections).toBe(4);
+  const text = example.replace('max_connections: 4 ', 'max_connections: 0 ');
+  expect(problems(text)).toEqual([expect.objectContaining({ path: 'mailboxes[0].smtp.max_connections' })]);
+});

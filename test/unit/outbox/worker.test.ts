@@ -1,5 +1,6 @@
 import type { Mailer } from '../../../src/outbox/mailer';
 import { OutboxWorker, retryDelay } from '../../../src/outbox/worker';
+import { queueFrom } from '../../../src/outbox/queue';
 import { buildMail } from '../../support/mails';
 import { intakeHarness, mailbox, silent } from '../../support/services';
 
@@ -95,5 +96,73 @@ test('a reply the server accepted but the database could not mark is marked on t
   await w.flush();
   expect(sent).toHaveLength(1);
   expect(row()).toMatchObject({ status: 'sent', attempts: 1 });
+  h.close();
+});
+
+/** Queues mails straight into the outbox: n to each of the recipients, interleaved, in this order. */
+function queueMails(h: ReturnType<typeof intakeHarness>, recipients: string[], n: number): void {
+  h.db.transaction((tx) => {
+    for (let i = 0; i < n; i++) {
+      for (const to of recipients) queueFrom(tx, mailbox(), { ticketId: null, kind: 'test', to, subject: `${to} #${i}`, text: 'x' }, h.clock.now());
+    }
+  });
+}
+
+/** A mailer whose sends take a while, so that the senders overlap; it records the most in flight at once. */
+function slowMailer(ms: number) {
+  const sent: Sent[] = [];
+  let inFlight = 0;
+  let most = 0;
+  const mailer: Mailer = {
+    send: async (m) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, ms));
+      inFlight--;
+      sent.push(m);
+      return { response: '250 OK' };
+    },
+    close: () => undefined,
+  };
+  return { mailer, sent, most: () => most };
+}
+
+test('with concurrency 4, mails to different recipients go side by side, and each recipient gets theirs in order', async () => {
+  const h = intakeHarness();
+  const recipients = ['a@x.test', 'b@x.test', 'c@x.test', 'd@x.test', 'e@x.test', 'f@x.test'];
+  queueMails(h, recipients, 5);
+  const { mailer, sent, most } = slowMailer(5);
+  const w = new OutboxWorker({ db: h.db, clock: h.clock, log: silent, mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 8000, concurrency: 4 });
+  expect(await w.flush()).toBe(30);
+  expect(most()).toBe(4);
+  for (const to of recipients) {
+    expect(sent.filter((m) => m.to === to).map((m) => m.subject)).toEqual([0, 1, 2, 3, 4].map((i) => `${to} #${i}`));
+  }
+  expect(h.all<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE status = 'sent'")[0].n).toBe(30);
+  h.close();
+});
+
+test('one recipient\'s mails are never in flight together, whatever the concurrency', async () => {
+  const h = intakeHarness();
+  queueMails(h, ['only@x.test'], 6);
+  const { mailer, sent, most } = slowMailer(2);
+  const w = new OutboxWorker({ db: h.db, clock: h.clock, log: silent, mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 8000, concurrency: 4 });
+  expect(await w.flush()).toBe(6);
+  expect(most()).toBe(1);
+  expect(sent.map((m) => m.subject)).toEqual([0, 1, 2, 3, 4, 5].map((i) => `only@x.test #${i}`));
+  h.close();
+});
+
+test('stop() during a concurrent pass: the mails in flight finish and are marked, the rest stay pending', async () => {
+  const h = intakeHarness();
+  queueMails(h, ['a@x.test', 'b@x.test', 'c@x.test', 'd@x.test'], 3);
+  const { mailer, sent } = slowMailer(20);
+  const w = new OutboxWorker({ db: h.db, clock: h.clock, log: silent, mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 8000, concurrency: 4 });
+  const pass = w.flush();
+  await new Promise((r) => setTimeout(r, 5));
+  w.stop();
+  expect(await pass).toBe(4);
+  expect(sent).toHaveLength(4);
+  const status = h.all<{ status: string; n: number }>('SELECT status, count(*) AS n FROM outbox GROUP BY status ORDER BY status');
+  expect(status).toEqual([{ status: 'pending', n: 8 }, { status: 'sent', n: 4 }]);
   h.close();
 });
