@@ -53,7 +53,8 @@ export async function parseEmail(raw: Buffer | { file: string }, o: { sink?: Att
   try {
     // maxChildNodes: mailsplit stops at 1 000 MIME parts by default; a customer's 1 000 attachments must still parse.
     // skipHtmlToText: an HTML-only mail is turned into text by safeHtmlToText below, which drops images and script links.
-    parsed = await readMime(input, { skipHtmlToText: true, skipImageLinks: true, skipTextLinks: true, maxChildNodes: MAX_MIME_PARTS }, o.sink);
+    // skipTextToHtml: nothing reads textAsHtml, and making it was 7 % of intake's time (the HTML entity encoder).
+    parsed = await readMime(input, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true, maxChildNodes: MAX_MIME_PARTS }, o.sink);
   } catch (err) {
     if (isTransient(err)) throw err; // the sink's disk is full: not the message's fault
     return fallback(Buffer.isBuffer(raw) ? raw : head(raw.file), err as Error);

@@ -26,8 +26,28 @@ export interface Calendar {
 
 const DAY = 86_400_000;
 
-/** The working intervals of a local date, as instants [start, end). */
-export function workingIntervals(cal: Calendar, year: number, month: number, day: number): [number, number][] {
+/**
+ * Each date's working intervals, per calendar: they are the same on every call, and finding the
+ * instants of local times (Intl) was half the time of an SLA sweep. Bounded; cleared when full.
+ */
+const known = new WeakMap<Calendar, Map<string, readonly (readonly [number, number])[]>>();
+const KNOWN_DATES = 20_000;
+
+/** The working intervals of a local date, as instants [start, end); the whole day on 24x7 when `always` is asked. */
+export function workingIntervals(cal: Calendar, year: number, month: number, day: number, always = false): readonly (readonly [number, number])[] {
+  let dates = known.get(cal);
+  if (!dates) known.set(cal, (dates = new Map()));
+  const key = `${always ? '*' : ''}${year}-${month}-${day}`;
+  let hit = dates.get(key);
+  if (!hit) {
+    if (dates.size >= KNOWN_DATES) dates.clear();
+    hit = always ? [[instantOf(year, month, day, 0, cal.timeZone), instantOf(year, month, day, 1440, cal.timeZone)]] : intervalsOf(cal, year, month, day);
+    dates.set(key, hit);
+  }
+  return hit;
+}
+
+function intervalsOf(cal: Calendar, year: number, month: number, day: number): [number, number][] {
   const key = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
   if (cal.holidays.has(key)) return [];
   const weekday = (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7;
@@ -64,7 +84,7 @@ export type Pause = readonly [number, number];
 
 /** Counted intervals of a date: working hours (the whole day on 24x7) minus the pauses. */
 function countedIntervals(cal: Calendar, y: number, m: number, d: number, pauses: readonly Pause[]): [number, number][] {
-  let out = cal.always ? [[instantOf(y, m, d, 0, cal.timeZone), instantOf(y, m, d, 1440, cal.timeZone)] as [number, number]] : workingIntervals(cal, y, m, d);
+  let out = workingIntervals(cal, y, m, d, cal.always) as [number, number][];
   for (const [ps, pe] of pauses) {
     out = out.flatMap(([s, e]): [number, number][] => (pe <= s || ps >= e ? [[s, e]] : ([[s, Math.min(ps, e)], [Math.max(pe, s), e]] as [number, number][]).filter(([a, b]) => b > a)));
   }
