@@ -55,6 +55,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
     retryInitialMs: config.outbox.retry_initial_seconds * 1000,
     retryMaxMs: config.outbox.retry_max_seconds * 1000,
     attachments: blobs.attachments,
+    concurrency: Math.max(...config.mailboxes.map((m) => m.smtp.max_connections)),
     gate: {
       perRecipient: config.outbox.per_recipient_limits,
       global: config.outbox.global_limits,
@@ -128,7 +129,8 @@ export class Daemon {
           db: services.db,
           clock,
           log: log.child({ mailbox: mailbox.name }),
-          process: (input) => services.intake.process(input),
+          receive: (input) => services.intake.receive(input),
+          decide: (received) => services.intake.decide(received),
           quarantine: (o) => hold(services.db, services.blobs.raw, clock, o),
           spool: async (stream) => {
             const r = await services.blobs.raw.putStream(stream, Infinity);

@@ -20,7 +20,7 @@ import { deliveryFailure, loopBack } from './bounce';
 import { createRequest, type RequiredInfo } from './create';
 import { filters as defaultFilters } from './filters';
 import { duplicate } from './filters/10-duplicate';
-import type { Prepared } from './prepared';
+import type { Decision, Prepared, Received } from './prepared';
 import { rawBytes } from '../storage/raw';
 import { verdictOf, type Filter, type IntakeInput, type Outcome, type Verdict } from './types';
 
@@ -60,22 +60,77 @@ export class Intake {
     this.filters = deps.filters ?? defaultFilters;
   }
 
+  /** One message, start to end: received, then decided in its own transaction. */
   async process(input: IntakeInput): Promise<Outcome> {
-    const { blobs, log, numbering, db } = this.deps;
-    const raw = Buffer.isBuffer(input.raw) ? blobs.raw.put(input.raw) : { sha256: input.raw.sha256, size: input.raw.size };
+    const [d] = this.decide([await this.receive(input)]);
+    if ('error' in d) throw d.error;
+    return d.outcome;
+  }
+
+  /**
+   * The first stage: parse, store the raw bytes and the attachments, check an
+   * engineer's DKIM signatures. It reads no state, so several messages may be
+   * received side by side while the decisions are taken in order.
+   */
+  async receive(input: IntakeInput): Promise<Received> {
+    const { blobs } = this.deps;
+    // The raw bytes are written (off the main thread) while the message is parsed; both are done before anything is committed.
+    const stored = Buffer.isBuffer(input.raw) ? blobs.raw.write(input.raw) : Promise.resolve({ sha256: input.raw.sha256, size: input.raw.size });
+    stored.catch(() => undefined); // awaited below; a parse failure first must not leave it unhandled
     // Attachments stream to the store as they are decoded (over the size limit: hashed, not kept).
     const mail = await parseEmail(Buffer.isBuffer(input.raw) ? input.raw : { file: input.raw.file }, { sink: { take: (stream) => blobs.attachments.putStream(stream, this.deps.attachmentMaxBytes) } });
+    const fromEngineer = this.deps.notifier.isEngineer(mail.from?.address);
+    const [raw, files, dkimPass] = await Promise.all([
+      stored,
+      this.storeAttachments(mail),
+      fromEngineer ? dkimPassDomains(rawBytes(input.raw), this.deps.dkimResolver).catch(() => []) : [],
+    ]);
+    return { input, mail, raw, files, dkimPass };
+  }
+
+  /**
+   * The second stage, for messages in order: filters, then the decision, all
+   * in one transaction, each message in a savepoint of its own. A message
+   * whose decision fails is rolled back alone and comes back as its error;
+   * the others commit together (one commit, not one per message). Logs and
+   * the outbox's wake-up follow the commit. Throws only if the transaction
+   * itself fails (database busy, disk full): then nothing was decided.
+   */
+  decide(rs: readonly Received[]): Decision[] {
+    const decisions: Decision[] = [];
+    const reports: (() => void)[] = [];
+    this.deps.db.transaction(
+      () => {
+        for (const r of rs) {
+          try {
+            const { outcome, report } = this.judge(r);
+            decisions.push({ outcome });
+            reports.push(report);
+          } catch (err) {
+            decisions.push({ error: err as Error });
+          }
+        }
+      },
+      { behavior: 'immediate' },
+    );
+    for (const report of reports) report();
+    return decisions;
+  }
+
+  /** One message's filters and decision (in the caller's transaction). */
+  private judge(r: Received): { outcome: Outcome; report: () => void } {
+    const { log, numbering, db } = this.deps;
+    const { input, mail, raw } = r;
     const dedupKey = mail.messageId ? `mid:${mail.messageId}` : `sha256:${raw.sha256}`;
     const ctx = { db, mail, input, dedupKey, numbering, isEngineer: (a: string) => this.deps.notifier.isEngineer(a) };
     const verdicts = this.filters.map((f) => f.run(ctx)).filter((v): v is Verdict => v !== null);
-    const ignored = (ticketNumber: string | null): Outcome => {
-      log.info({ event: 'intake.message.duplicate', messageId: mail.messageId, ticket: ticketNumber }, 'intake.message.duplicate');
-      return { outcome: 'ignored', reason: 'duplicate', ticketNumber, messageId: mail.messageId };
-    };
+    const ignored = (ticketNumber: string | null) => ({
+      outcome: { outcome: 'ignored', reason: 'duplicate', ticketNumber, messageId: mail.messageId } as Outcome,
+      report: () => log.info({ event: 'intake.message.duplicate', messageId: mail.messageId, ticket: ticketNumber }, 'intake.message.duplicate'),
+    });
     const dup = verdictOf(verdicts, 'duplicateOf');
     if (dup) return ignored(dup.ticketNumber);
-    const dkimPass = this.deps.notifier.isEngineer(mail.from?.address) ? await dkimPassDomains(rawBytes(input.raw), this.deps.dkimResolver).catch(() => []) : [];
-    const prepared: Prepared = { input, mail, raw, dedupKey, verdicts, files: this.storeAttachments(mail), dkimPass };
+    const prepared: Prepared = { input, mail, raw, dedupKey, verdicts, files: r.files, dkimPass: r.dkimPass };
     try {
       return this.act(prepared);
     } catch (err) {
@@ -86,8 +141,8 @@ export class Intake {
     }
   }
 
-  /** The one decision, in one transaction. */
-  private act(p: Prepared): Outcome {
+  /** The one decision, in one transaction (a savepoint of the caller's); its report logs it once committed. */
+  private act(p: Prepared): { outcome: Outcome; report: () => void } {
     const { db, clock, log } = this.deps;
     const now = clock.now();
     const hit = verdictOf(p.verdicts, 'followUpOf');
@@ -142,42 +197,46 @@ export class Intake {
       return created(c, messageId);
     }, { behavior: 'immediate' });
 
-    const rlog = log.child({ ticket: outcome.ticketNumber });
-    if (outcome.outcome === 'command' || outcome.outcome === 'rejected' || outcome.outcome === 'answered') {
-      rlog.info({ event: `intake.message.${outcome.outcome}`, ...outcome }, `intake.message.${outcome.outcome}`);
-      this.deps.onQueued?.();
-    } else if (outcome.outcome === 'appended') {
-      rlog.info({ event: 'intake.message.appended', messageId, via: hit?.via, status: outcome.status, fromEngineer, notified }, 'intake.message.appended');
-      if (notified > 0) this.deps.onQueued?.();
-    } else if (outcome.outcome === 'bounced') {
-      rlog.warn({ event: 'intake.message.bounced', messageId, recipients: outcome.recipients, suppressed: outcome.suppressed, notified }, 'intake.message.bounced');
-      if (notified > 0) this.deps.onQueued?.();
-    } else if (outcome.outcome === 'ignored') {
-      rlog.warn({ event: 'intake.message.loop', messageId, reason: automated?.reason }, 'intake.message.loop');
-    } else if (outcome.outcome === 'created') {
-      rlog.info(
-        { event: 'intake.message.stored', messageId, attachments: p.files.length, replyQueued: outcome.replyQueued, notified, suppressed: outcome.replySuppressed, linkedTo: outcome.linkedTo },
-        'intake.message.stored',
-      );
-      if (outcome.replyQueued || notified > 0) this.deps.onQueued?.();
-    }
-    return outcome;
+    const report = () => {
+      const rlog = log.child({ ticket: outcome.ticketNumber });
+      if (outcome.outcome === 'command' || outcome.outcome === 'rejected' || outcome.outcome === 'answered') {
+        rlog.info({ event: `intake.message.${outcome.outcome}`, ...outcome }, `intake.message.${outcome.outcome}`);
+        this.deps.onQueued?.();
+      } else if (outcome.outcome === 'appended') {
+        rlog.info({ event: 'intake.message.appended', messageId, via: hit?.via, status: outcome.status, fromEngineer, notified }, 'intake.message.appended');
+        if (notified > 0) this.deps.onQueued?.();
+      } else if (outcome.outcome === 'bounced') {
+        rlog.warn({ event: 'intake.message.bounced', messageId, recipients: outcome.recipients, suppressed: outcome.suppressed, notified }, 'intake.message.bounced');
+        if (notified > 0) this.deps.onQueued?.();
+      } else if (outcome.outcome === 'ignored') {
+        rlog.warn({ event: 'intake.message.loop', messageId, reason: automated?.reason }, 'intake.message.loop');
+      } else if (outcome.outcome === 'created') {
+        rlog.info(
+          { event: 'intake.message.stored', messageId, attachments: p.files.length, replyQueued: outcome.replyQueued, notified, suppressed: outcome.replySuppressed, linkedTo: outcome.linkedTo },
+          'intake.message.stored',
+        );
+        if (outcome.replyQueued || notified > 0) this.deps.onQueued?.();
+      }
+    };
+    return { outcome, report };
   }
 
-  private storeAttachments(mail: ParsedEmail): NewAttachment[] {
+  private async storeAttachments(mail: ParsedEmail): Promise<NewAttachment[]> {
     const max = this.deps.attachmentMaxBytes;
-    return mail.attachments.map((a) => {
-      const stored = a.content ? a.size <= max : a.kept;
-      if (stored && a.content) this.deps.blobs.attachments.put(a.content);
-      return {
-        filename: a.filename,
-        contentType: a.contentType,
-        size: a.size,
-        sha256: a.sha256,
-        stored,
-        skipReason: stored ? null : `larger than attachment_max_bytes (${a.size} > ${max})`,
-      };
-    });
+    return Promise.all(
+      mail.attachments.map(async (a) => {
+        const stored = a.content ? a.size <= max : a.kept;
+        if (stored && a.content) await this.deps.blobs.attachments.write(a.content);
+        return {
+          filename: a.filename,
+          contentType: a.contentType,
+          size: a.size,
+          sha256: a.sha256,
+          stored,
+          skipReason: stored ? null : `larger than attachment_max_bytes (${a.size} > ${max})`,
+        };
+      }),
+    );
   }
 }
 

@@ -1,7 +1,20 @@
 import type { ParsedEmail } from '../mail/parse';
 import { newPart } from '../mail/quotes';
 import type { NewAttachment, NewMessage } from '../ticket/store';
-import { verdictOf, type IntakeInput, type Verdict } from './types';
+import { verdictOf, type IntakeInput, type Outcome, type Verdict } from './types';
+
+/** A message parsed, its raw bytes and attachments stored: intake's first stage, which reads no state. */
+export interface Received {
+  input: IntakeInput;
+  mail: ParsedEmail;
+  raw: { sha256: string; size: number };
+  files: NewAttachment[];
+  /** Domains whose DKIM signatures on the message verify (looked up for engineers' mail only). */
+  dkimPass: string[];
+}
+
+/** What became of one message of a decided batch: its outcome, or the error that rolled it back. */
+export type Decision = { outcome: Outcome } | { error: Error };
 
 /** A message parsed, its raw bytes and attachments stored, its verdicts known: ready for the transaction. */
 export interface Prepared {

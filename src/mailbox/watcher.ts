@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { ResolvedMailbox } from '../config/load';
 import type { Db } from '../db/open';
-import type { IntakeInput, Outcome } from '../intake/types';
+import type { IntakeInput } from '../intake/types';
+import type { Decision, Received } from '../intake/prepared';
 import { rawBytes, type StoredRaw } from '../storage/raw';
 import type { Readable } from 'node:stream';
 import { isTransient } from '../storage/faults';
@@ -14,14 +15,17 @@ export interface WatcherDeps {
   db: Db;
   clock: Clock;
   log: Logger;
-  process: (input: IntakeInput) => Promise<Outcome>;
+  /** Intake's first stage (parse, store): reads no state, so the next messages are received while one is decided. */
+  receive: (input: IntakeInput) => Promise<Received>;
+  /** Intake's second stage (filters, decisions) for messages in order, in one commit; throws if that commit fails. */
+  decide: (received: readonly Received[]) => Decision[];
   /** Keeps a message that cannot be processed; returns its quarantine id. */
   quarantine: (o: { raw: Buffer; mailbox: string; receivedAt: Date; error: Error }) => Promise<number>;
   reconnect: { initialMs: number; maxMs: number };
   /** Where a large message is streamed as it is fetched, so that it is never whole in memory (absent: fetched into memory). */
   spool?: (stream: Readable) => Promise<StoredRaw>;
   /** For tests: how the IMAP client is made. */
-  connect?: (mailbox: ResolvedMailbox) => ImapFlow;
+  connect?: (mailbox: ResolvedMailbox, onIdle: () => void) => ImapFlow;
 }
 
 /**
@@ -83,7 +87,14 @@ export class MailboxWatcher {
   /** One connection: connect, open the folder, scan, then wait for news until the connection ends. */
   private async session(): Promise<void> {
     const { mailbox, log } = this.d;
-    const client = (this.d.connect ?? defaultConnect)(mailbox);
+    // Once a session, when the server first waits in IDLE: from then on new mail is announced at once.
+    let watching = false;
+    const onIdle = () => {
+      if (watching) return;
+      watching = true;
+      log.info({ event: 'imap.watching', folder: mailbox.imap.folder }, 'imap.watching');
+    };
+    const client = (this.d.connect ?? defaultConnect)(mailbox, onIdle);
     this.client = client;
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     client.on('error', (err: Error) => log.warn({ event: 'imap.error', err: { message: err.message } }, 'imap.error'));
@@ -160,54 +171,113 @@ export class MailboxWatcher {
 
   /**
    * Every message still waiting in the folder, oldest first, in batches: one
-   * FETCH for a batch, intake message by message (each its own commit), then
-   * one MOVE (or STORE) for the batch's stored messages. Returns how many
+   * FETCH for a batch (sent while the batch before is processed), intake's
+   * first stage for its messages side by side, its decisions in one commit,
+   * then one MOVE (or STORE) for the batch's stored messages. Returns how many
    * were deferred.
    */
   private async scan(client: ImapFlow, uidValidity: number): Promise<number> {
-    const { mailbox, log, clock } = this.d;
+    const { mailbox, clock } = this.d;
     const { after } = mailbox.imap;
     const query = after.action === 'flag' ? { unKeyword: after.flag } : { all: true };
     const uids = ((await client.search(query, { uid: true })) || []).sort((a, b) => a - b);
     let deferred = 0;
+    const fetch = (i: number) => {
+      const p = i < uids.length ? this.fetchBatch(client, uids.slice(i, i + BATCH)) : null;
+      p?.catch(() => undefined); // awaited in its turn; unawaited when we stop first
+      return p;
+    };
+    let next = fetch(0);
+    let moving: Promise<void> | null = null;
     for (let i = 0; i < uids.length && !this.stopping; i += BATCH) {
-      const batch = await this.fetchBatch(client, uids.slice(i, i + BATCH));
+      const batch: Pending[] = [...(await next!)].map(([uid, msg]) => {
+        const internal = msg.internalDate ? new Date(msg.internalDate) : null;
+        return { uid, source: msg.source, receivedAt: internal && !Number.isNaN(internal.getTime()) ? internal : clock.now() };
+      });
+      // The next batch comes over the wire while this one is processed.
+      next = fetch(i + BATCH);
+      const received = await this.receiveAll(batch);
+      if (this.stopping) break; // nothing of this batch was decided: it stays in the folder
       const done: number[] = [];
-      try {
-        for (const [uid, msg] of batch) {
-          if (this.stopping) break;
-          const mlog = log.child({ uid });
-          const internal = msg.internalDate ? new Date(msg.internalDate) : null;
-          const receivedAt = internal && !Number.isNaN(internal.getTime()) ? internal : clock.now();
-          let outcome: Outcome;
-          try {
-            outcome = await this.d.process({ raw: msg.source, mailbox, imapUid: uid, receivedAt });
-          } catch (err) {
-            const error = err as Error & { code?: string };
-            if (isTransient(err)) {
-              // Disk full, database busy: left in the folder untouched, tried again later.
-              mlog.warn({ event: 'intake.message.deferred', err: { message: error.message, code: error.code } }, 'intake.message.deferred');
-              deferred++;
-              continue;
-            }
-            try {
-              const id = await this.d.quarantine({ raw: rawBytes(msg.source), mailbox: mailbox.name, receivedAt, error });
-              await client.messageMove(String(uid), mailbox.imap.quarantine_folder, { uid: true });
-              mlog.error({ event: 'intake.message.quarantined', quarantineId: id, err: { message: error.message, stack: error.stack } }, 'intake.message.quarantined');
-            } catch (err2) {
-              mlog.error({ event: 'intake.message.failed', err: { message: error.message }, quarantineError: (err2 as Error).message }, 'intake.message.failed');
-            }
-            continue;
-          }
-          done.push(uid);
-          mlog.debug({ event: 'imap.message.done', outcome: outcome.outcome, action: after.action }, 'imap.message.done');
-        }
-      } finally {
-        // Only what intake committed leaves the folder; a crash before this line means it is seen again, as a duplicate.
-        if (done.length > 0) await this.putAway(client, uidValidity, done);
+      const decided = this.decideAll(received.filter((r): r is Received => !(r instanceof Failure)));
+      for (const [k, m] of batch.entries()) {
+        const r = received[k];
+        const d = r instanceof Failure ? { error: r.error } : decided.get(r)!;
+        if ('outcome' in d) {
+          done.push(m.uid);
+          this.d.log.debug({ event: 'imap.message.done', uid: m.uid, outcome: d.outcome.outcome, action: after.action }, 'imap.message.done');
+        } else if (await this.failed(client, m, d.error)) deferred++;
       }
+      // Only what intake committed leaves the folder; a crash before this line means it is seen again, as a duplicate.
+      // The MOVE goes on while the next batch is processed; a failed one ends the scan at the next await.
+      await moving;
+      moving = done.length > 0 ? this.putAway(client, uidValidity, done) : null;
+      moving?.catch(() => undefined);
     }
+    await moving;
     return deferred;
+  }
+
+  /** Intake's first stage for a batch, AHEAD messages at a time; a message that fails is its Failure. */
+  private async receiveAll(batch: readonly Pending[]): Promise<(Received | Failure)[]> {
+    const { mailbox } = this.d;
+    const out: (Received | Failure)[] = [];
+    let k = 0;
+    const worker = async () => {
+      for (let j = k++; j < batch.length; j = k++) {
+        const m = batch[j];
+        out[j] = await this.d.receive({ raw: m.source, mailbox, imapUid: m.uid, receivedAt: m.receivedAt }).catch((err: Error) => new Failure(err));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(AHEAD, batch.length) }, worker));
+    return out;
+  }
+
+  /**
+   * The batch's decisions in one commit. If that commit cannot be made: for a
+   * transient fault (database busy, disk full) every message is deferred;
+   * otherwise each is decided alone, so that only a message at fault fails.
+   */
+  private decideAll(received: Received[]): Map<Received, Decision> {
+    const pair = (ds: Decision[]) => new Map(received.map((r, k) => [r, ds[k]]));
+    if (received.length === 0) return new Map();
+    try {
+      return pair(this.d.decide(received));
+    } catch (err) {
+      if (isTransient(err)) return pair(received.map(() => ({ error: err as Error })));
+      return pair(
+        received.map((r) => {
+          try {
+            return this.d.decide([r])[0];
+          } catch (e) {
+            return { error: e as Error };
+          }
+        }),
+      );
+    }
+  }
+
+  /**
+   * A message that could not be taken in: after a transient fault (disk full,
+   * database busy) it stays in the folder untouched, to be tried again later
+   * (returns true); otherwise it is quarantined, kept with its error.
+   */
+  private async failed(client: ImapFlow, m: Pending, err: unknown): Promise<boolean> {
+    const { mailbox } = this.d;
+    const mlog = this.d.log.child({ uid: m.uid });
+    const error = err as Error & { code?: string };
+    if (isTransient(err)) {
+      mlog.warn({ event: 'intake.message.deferred', err: { message: error.message, code: error.code } }, 'intake.message.deferred');
+      return true;
+    }
+    try {
+      const id = await this.d.quarantine({ raw: rawBytes(m.source), mailbox: mailbox.name, receivedAt: m.receivedAt, error });
+      await client.messageMove(String(m.uid), mailbox.imap.quarantine_folder, { uid: true });
+      mlog.error({ event: 'intake.message.quarantined', quarantineId: id, err: { message: error.message, stack: error.stack } }, 'intake.message.quarantined');
+    } catch (err2) {
+      mlog.error({ event: 'intake.message.failed', err: { message: error.message }, quarantineError: (err2 as Error).message }, 'intake.message.failed');
+    }
+    return false;
   }
 
   /**
@@ -270,18 +340,40 @@ export class MailboxWatcher {
 const LARGE = 1024 * 1024;
 /** Messages fetched in one FETCH and put away in one MOVE. */
 const BATCH = 25;
+/** Messages of a batch received (parsed, stored) side by side: their disk writes overlap. */
+const AHEAD = 4;
 
-function defaultConnect(mailbox: ResolvedMailbox): ImapFlow {
+/** A fetched message on its way through intake. */
+interface Pending {
+  uid: number;
+  source: Buffer | StoredRaw;
+  receivedAt: Date;
+}
+
+/** Why a message's first stage failed. */
+class Failure {
+  constructor(readonly error: unknown) {}
+}
+
+function defaultConnect(mailbox: ResolvedMailbox, onIdle: () => void): ImapFlow {
   const { imap } = mailbox;
+  const quiet = () => undefined;
   return new ImapFlow({
     host: imap.host,
     port: imap.port,
     secure: imap.tls,
     auth: { user: imap.user, pass: imap.password.reveal() },
-    logger: false,
+    // imapflow's own log stays quiet; only its "IDLE started" line is taken, for imap.watching.
+    logger: {
+      debug: (o: { msg?: string }) => (o?.msg?.startsWith('Initiated IDLE') ? onIdle() : undefined),
+      info: quiet,
+      warn: quiet,
+      error: quiet,
+      trace: quiet,
+    },
     maxIdleTime: 5 * 60_000,
     // imapflow enters IDLE only after this much quiet (default 15 s); until then the server cannot tell us of new mail.
-    autoIdleDelay: 1000,
+    autoIdleDelay: 100,
     connectionTimeout: 30_000,
     greetingTimeout: 30_000,
     clientInfo: { name: 'mail-helpdesk' },

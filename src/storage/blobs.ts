@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -13,6 +14,9 @@ export function sha256(data: Buffer | string): string {
  * leaves a half-written blob under its final name.
  */
 export class BlobStore {
+  /** Fan-out directories known to exist (at most 256). */
+  private readonly made = new Set<string>();
+
   constructor(private readonly dir: string) {}
 
   pathOf(hash: string): string {
@@ -43,48 +47,89 @@ export class BlobStore {
   }
 
   /**
+   * put(), off the main thread: the file calls (open, write, fsync, rename)
+   * run in libuv's pool, so parsing and the database go on meanwhile.
+   */
+  async write(data: Buffer): Promise<{ sha256: string; size: number }> {
+    const hash = sha256(data);
+    const file = this.pathOf(hash);
+    if (!(await exists(file))) {
+      await this.mkdir(path.dirname(file));
+      const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+      try {
+        const fh = await fsp.open(tmp, 'w', 0o640);
+        try {
+          await fh.writeFile(data);
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+        await fsp.rename(tmp, file);
+      } catch (err) {
+        await fsp.rm(tmp, { force: true }); // a full disk must not keep half a file
+        throw err;
+      }
+    }
+    return { sha256: hash, size: data.length };
+  }
+
+  /**
    * Writes a stream as it comes, hashing along the way: memory stays flat
    * whatever the size. Past maxBytes the bytes are read and dropped, and
    * nothing is kept (kept: false); size and hash are those of the whole stream.
+   * The file calls run off the main thread, as in write().
    */
   async putStream(stream: Readable, maxBytes: number): Promise<{ sha256: string; size: number; kept: boolean }> {
-    fs.mkdirSync(this.dir, { recursive: true });
+    await this.mkdir(this.dir);
     const tmp = path.join(this.dir, `incoming.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
     const hash = crypto.createHash('sha256');
     let size = 0;
-    let fd: number | null = fs.openSync(tmp, 'w', 0o640);
+    let fh: fsp.FileHandle | null = await fsp.open(tmp, 'w', 0o640);
     try {
       for await (const chunk of stream) {
         const buf = chunk as Buffer;
         hash.update(buf);
         size += buf.length;
-        if (fd !== null && size > maxBytes) {
-          fs.closeSync(fd);
-          fd = null;
-          fs.rmSync(tmp, { force: true });
+        if (fh !== null && size > maxBytes) {
+          await fh.close();
+          fh = null;
+          await fsp.rm(tmp, { force: true });
         }
-        if (fd !== null) fs.writeFileSync(fd, buf);
+        if (fh !== null) await fh.write(buf);
       }
       const sha = hash.digest('hex');
-      if (fd === null) return { sha256: sha, size, kept: false };
-      fs.fsyncSync(fd);
-      fs.closeSync(fd);
-      fd = null;
+      if (fh === null) return { sha256: sha, size, kept: false };
+      await fh.sync();
+      await fh.close();
+      fh = null;
       const file = this.pathOf(sha);
-      if (fs.existsSync(file)) fs.rmSync(tmp);
+      if (await exists(file)) await fsp.rm(tmp);
       else {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.renameSync(tmp, file);
+        await this.mkdir(path.dirname(file));
+        await fsp.rename(tmp, file);
       }
       return { sha256: sha, size, kept: true };
     } catch (err) {
-      if (fd !== null) fs.closeSync(fd);
-      fs.rmSync(tmp, { force: true });
+      if (fh !== null) await fh.close().catch(() => undefined);
+      await fsp.rm(tmp, { force: true });
       throw err;
     }
+  }
+
+  private async mkdir(dir: string): Promise<void> {
+    if (this.made.has(dir)) return;
+    await fsp.mkdir(dir, { recursive: true });
+    this.made.add(dir);
   }
 
   get(hash: string): Buffer {
     return fs.readFileSync(this.pathOf(hash));
   }
+}
+
+function exists(file: string): Promise<boolean> {
+  return fsp.access(file).then(
+    () => true,
+    () => false,
+  );
 }

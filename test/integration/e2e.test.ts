@@ -85,6 +85,8 @@ test('20 customer emails over SMTP give 20 consecutive requests and 20 threaded 
     const lines = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event?: string; msg: string });
     expect(lines.filter((l) => l.event === 'intake.message.stored')).toHaveLength(20);
     expect(lines.filter((l) => l.event === 'outbox.sent')).toHaveLength(20);
+    // Once the backlog was done the daemon waited in IDLE, and said so once per connection.
+    expect(lines.filter((l) => l.event === 'imap.watching')).toHaveLength(lines.filter((l) => l.event === 'imap.connected').length);
     expect(lines.at(-1)!.event).toBe('daemon.stopped');
     expect(fs.readFileSync(log, 'utf8')).not.toContain('secret-support');
   }
