@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// Benchmark 2 of issue 6: an outbox of BENCH_REPLIES (2 000) replies sent to a real Postfix, against
+// bare nodemailer with the same pool size (smtp.max_connections, 4). Both send the same mails to
+// the same 20 customers' mailboxes in Dovecot.
+// Run alone: node bench/replies.js (after npm run build; as root).
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const nodemailer = require('nodemailer');
+const pino = require('pino');
+const { startMailServers } = require('../dist/devmail/servers');
+const { loadConfig } = require('../dist/config/load');
+const { openDb } = require('../dist/db/open');
+const { systemClock } = require('../dist/clock');
+const { OutboxWorker } = require('../dist/outbox/worker');
+const { smtpMailer } = require('../dist/outbox/mailer');
+const { queueFrom } = require('../dist/outbox/queue');
+const { support, RUNS, seeded, writeConfig, median, fmt, runAlone } = require('./lib');
+
+const N = Number(process.env.BENCH_REPLIES ?? 2000);
+const customers = Array.from({ length: 20 }, (_, i) => ({ address: `c${i}@customer.test`, password: 'x' }));
+const POOL = 4;
+
+/** The replies: a registration answer's size and shape (Russian, about 1.5 KB). */
+function replies() {
+  const rnd = seeded(7);
+  return Array.from({ length: N }, (_, i) => ({
+    to: customers[i % customers.length].address,
+    subject: `[SUP-2026-${String(i + 1).padStart(6, '0')}] Re: Обращение ${i}`,
+    text: `Здравствуйте!\n\nВаше обращение зарегистрировано под номером SUP-2026-${String(i + 1).padStart(6, '0')}.\n${'Срок реакции: 4 рабочих часа. Чтобы дополнить обращение, ответьте на это письмо, не меняя темы. '.repeat(8)}\n${Math.floor(rnd() * 1e9)}\n\n— Служба поддержки`,
+    messageId: `<bench-reply-${i}-${Math.floor(rnd() * 1e9)}@bench.test>`,
+  }));
+}
+
+async function baseline(servers, mails) {
+  const transport = nodemailer.createTransport({ pool: true, maxConnections: POOL, host: '127.0.0.1', port: servers.smtpPort, secure: false });
+  try {
+    const t0 = performance.now();
+    await Promise.all(mails.map((m) => transport.sendMail({ from: { name: 'Support', address: support.address }, ...m })));
+    return (mails.length / (performance.now() - t0)) * 1000;
+  } finally {
+    transport.close();
+  }
+}
+
+/** The daemon's outbox worker and mailer as the daemon wires them, draining a database of pending replies. */
+async function outbox(servers, mails, work, r) {
+  const dataDir = fs.mkdtempSync(path.join(work, `data-${r}-`));
+  const config = loadConfig(writeConfig(dataDir, servers, { smtpPort: servers.smtpPort }), { env: { BENCH_IMAP_PASSWORD: support.password } });
+  const mailbox = config.mailboxes[0];
+  const db = openDb(dataDir, { migrate: true });
+  const now = systemClock.now();
+  db.transaction((tx) => {
+    for (const m of mails) queueFrom(tx, mailbox, { ticketId: null, kind: 'registration', to: m.to, subject: m.subject, text: m.text, messageId: m.messageId }, now);
+  });
+  const mailer = smtpMailer(mailbox);
+  const worker = new OutboxWorker({ db, clock: systemClock, log: pino({ level: 'silent' }), mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 60_000, concurrency: mailbox.smtp.max_connections });
+  try {
+    const t0 = performance.now();
+    let sent = 0;
+    for (let n = await worker.flush(); n > 0; n = await worker.flush()) sent += n;
+    const ms = performance.now() - t0;
+    if (sent !== mails.length) throw new Error(`the outbox sent ${sent} of ${mails.length}`);
+    return (sent / ms) * 1000;
+  } finally {
+    mailer.close();
+    db.$client.close();
+  }
+}
+
+async function main() {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-bench-replies-'));
+  const servers = await startMailServers([support, ...customers]);
+  try {
+    const mails = replies();
+    const base = [];
+    const ours = [];
+    for (let r = 0; r < RUNS; r++) {
+      // Taking turns, so that neither always meets the queue the other left in Postfix.
+      if (r % 2 === 0) {
+        base.push(await baseline(servers, mails));
+        ours.push(await outbox(servers, mails, work, r));
+      } else {
+        ours.push(await outbox(servers, mails, work, r));
+        base.push(await baseline(servers, mails));
+      }
+      console.error(`replies run ${r + 1}: nodemailer ${base.at(-1).toFixed(0)} msg/s, outbox ${ours.at(-1).toFixed(0)} msg/s`);
+    }
+    const ratio = median(ours) / median(base);
+    return [{ id: '2', what: `Reply throughput, ${N} replies to Postfix, pool of ${POOL} (msg/s)`, baseline: fmt(base), ours: `${fmt(ours)}; ${ratio.toFixed(2)} × baseline (per run ${fmt(ours.map((o, i) => o / base[i]), 2)})`, target: '≥ 0.9 × baseline', met: ratio >= 0.9 }];
+  } finally {
+    await servers.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+module.exports = { main };
+runAlone(module, main);
