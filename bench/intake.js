@@ -74,10 +74,19 @@ async function main() {
     const base = [];
     const ours = [];
     const rss = [];
+    await withImap(servers, support, async (c) => {
+      await clear(c, ['INBOX', 'Stored']);
+      for (const raw of raws) await c.append('INBOX', raw);
+    });
     for (let r = 0; r < RUNS; r++) {
-      await withImap(servers, support, async (c) => {
-        await clear(c, ['INBOX', 'Stored']);
-        for (const raw of raws) await c.append('INBOX', raw);
+      // The daemon moved them all to Stored: back they go, for the next run.
+      if (r > 0) await withImap(servers, support, async (c) => {
+        const lock = await c.getMailboxLock('Stored');
+        try {
+          await c.messageMove('1:*', 'INBOX');
+        } finally {
+          lock.release();
+        }
       });
       base.push(await baseline(servers));
       const d = await daemon(servers, work, smtp.port);
@@ -85,10 +94,10 @@ async function main() {
       rss.push(d.peak);
       console.error(`intake run ${r + 1}: baseline ${base.at(-1).toFixed(0)} msg/s, daemon ${d.perS.toFixed(0)} msg/s, peak RSS ${d.peak.toFixed(0)} MB`);
     }
-    const ratio = median(ours) / median(base);
+    // Judged run by run: each run's daemon against the bare loop of the same run.
     const ratios = ours.map((o, i) => o / base[i]);
     return [
-      { id: '1', what: `Intake throughput, ${N} mails waiting (msg/s)`, baseline: fmt(base), ours: `${fmt(ours)}; ${ratio.toFixed(2)} × baseline (per run ${fmt(ratios, 2)})`, target: '≥ 0.6 × baseline', met: ratio >= 0.6 },
+      { id: '1', what: `Intake throughput, ${N} mails waiting (msg/s)`, baseline: fmt(base), ours: `${fmt(ours)}; ${fmt(ratios, 2)} × baseline, run by run`, target: '≥ 0.6 × baseline', met: median(ratios) >= 0.6 },
       { id: '5a', what: `Peak RSS of the daemon during (1) (MB)`, baseline: null, ours: fmt(rss), target: '< 200 MB', met: median(rss) < 200 },
     ];
   } finally {

@@ -86,7 +86,9 @@ async function main() {
         const raw = await customerMail(rnd, i, { from: customer.address });
         raws.push({ raw, messageId: /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1'))[1] });
       }
-      const hop = await oneRun(servers, work, raws.map((m) => ({ ...m, raw: Buffer.concat([Buffer.from(`X-Bench: direct\r\n`), m.raw]) })), r, true);
+      // The floor, at the same rate for a third of the time: it varies little.
+      const direct = raws.slice(0, Math.ceil(raws.length / 3)).map((m) => ({ ...m, raw: Buffer.concat([Buffer.from('X-Bench: direct\r\n'), m.raw]) }));
+      const hop = await oneRun(servers, work, direct, r, true);
       hop50.push(quantile(hop, 0.5));
       hop99.push(quantile(hop, 0.99));
       const l = await oneRun(servers, work, raws, r, false);
@@ -95,7 +97,7 @@ async function main() {
       console.error(`latency run ${r + 1}: one hop p50 ${hop50.at(-1).toFixed(0)} ms, p99 ${hop99.at(-1).toFixed(0)} ms; reply p50 ${p50.at(-1).toFixed(0)} ms, p99 ${p99.at(-1).toFixed(0)} ms, max ${Math.max(...l).toFixed(0)} ms (${l.length} replies)`);
     }
     return [
-      { id: '3', what: `Latency at ${RATE} mails/s for ${SECONDS} s, SMTP acceptance to the reply in the customer's mailbox: p50 (ms). Baseline: one mail through Postfix to a mailbox (a reply takes two)`, baseline: fmt(hop50), ours: fmt(p50), target: '< 1 000 ms', met: median(p50) < 1000 },
+      { id: '3', what: `Latency at ${RATE} mails/s for ${SECONDS} s, SMTP acceptance to the reply in the customer's mailbox: p50 (ms). Baseline: one mail through Postfix to a mailbox, at the same rate for ${Math.ceil(SECONDS / 3)} s (a reply takes two such passes)`, baseline: fmt(hop50), ours: fmt(p50), target: '< 1 000 ms', met: median(p50) < 1000 },
       { id: '3', what: 'the same: p99 (ms)', baseline: fmt(hop99), ours: fmt(p99), target: '< 3 000 ms', met: median(p99) < 3000 },
     ];
   } finally {

@@ -15,7 +15,7 @@ const { systemClock } = require('../dist/clock');
 const { OutboxWorker } = require('../dist/outbox/worker');
 const { smtpMailer } = require('../dist/outbox/mailer');
 const { queueFrom } = require('../dist/outbox/queue');
-const { support, RUNS, seeded, writeConfig, median, fmt, runAlone } = require('./lib');
+const { support, RUNS, seeded, writeConfig, waitFor, median, fmt, runAlone } = require('./lib');
 
 const N = Number(process.env.BENCH_REPLIES ?? 2000);
 const customers = Array.from({ length: 20 }, (_, i) => ({ address: `c${i}@customer.test`, password: 'x' }));
@@ -68,6 +68,13 @@ async function outbox(servers, mails, work, r) {
   }
 }
 
+/** Waits until Postfix has delivered everything it accepted (its queue is empty), so each run starts alike. */
+async function drained(servers) {
+  const queue = ['incoming', 'active', 'deferred', 'maildrop'].map((q) => path.join(servers.dir, 'spool', q));
+  const count = (d) => (fs.existsSync(d) ? fs.readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length : 0);
+  await waitFor('the Postfix queue to empty', () => queue.every((d) => count(d) === 0), 300_000, 200);
+}
+
 async function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-bench-replies-'));
   const servers = await startMailServers([support, ...customers]);
@@ -75,19 +82,20 @@ async function main() {
     const mails = replies();
     const base = [];
     const ours = [];
+    // A warm-up, not measured: the first mails through a fresh Postfix and Dovecot are slower.
+    await baseline(servers, mails.slice(0, 500));
     for (let r = 0; r < RUNS; r++) {
-      // Taking turns, so that neither always meets the queue the other left in Postfix.
-      if (r % 2 === 0) {
-        base.push(await baseline(servers, mails));
-        ours.push(await outbox(servers, mails, work, r));
-      } else {
-        ours.push(await outbox(servers, mails, work, r));
-        base.push(await baseline(servers, mails));
+      // Taking turns, each after Postfix has delivered all it took before.
+      for (const which of r % 2 === 0 ? ['base', 'ours'] : ['ours', 'base']) {
+        await drained(servers);
+        if (which === 'base') base.push(await baseline(servers, mails));
+        else ours.push(await outbox(servers, mails, work, r));
       }
       console.error(`replies run ${r + 1}: nodemailer ${base.at(-1).toFixed(0)} msg/s, outbox ${ours.at(-1).toFixed(0)} msg/s`);
     }
-    const ratio = median(ours) / median(base);
-    return [{ id: '2', what: `Reply throughput, ${N} replies to Postfix, pool of ${POOL} (msg/s)`, baseline: fmt(base), ours: `${fmt(ours)}; ${ratio.toFixed(2)} × baseline (per run ${fmt(ours.map((o, i) => o / base[i]), 2)})`, target: '≥ 0.9 × baseline', met: ratio >= 0.9 }];
+    // Judged run by run: each run's outbox against the nodemailer of the same run.
+    const ratios = ours.map((o, i) => o / base[i]);
+    return [{ id: '2', what: `Reply throughput, ${N} replies to Postfix, pool of ${POOL} (msg/s)`, baseline: fmt(base), ours: `${fmt(ours)}; ${fmt(ratios, 2)} × baseline, run by run`, target: '≥ 0.9 × baseline', met: median(ratios) >= 0.9 }];
   } finally {
     await servers.stop();
     fs.rmSync(work, { recursive: true, force: true });

@@ -88,7 +88,7 @@ export class OutboxWorker {
       .leftJoin(tickets, eq(outbox.ticketId, tickets.id))
       .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, clock.now().toISOString())))
       .orderBy(asc(outbox.id))
-      .limit(100)
+      .limit(500)
       .all();
     // Each recipient's mails are one chain, sent in order by one sender, so they arrive in order and the
     // per-recipient caps stay exact; up to `concurrency` senders take chains side by side.
