@@ -54,7 +54,10 @@ async function outbox(servers, mails, work, r) {
     for (const m of mails) queueFrom(tx, mailbox, { ticketId: null, kind: 'registration', to: m.to, subject: m.subject, text: m.text, messageId: m.messageId }, now);
   });
   const mailer = smtpMailer(mailbox);
-  const worker = new OutboxWorker({ db, clock: systemClock, log: pino({ level: 'silent' }), mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 60_000, concurrency: mailbox.smtp.max_connections });
+  const worker = new OutboxWorker({ db, clock: systemClock, log: pino({ level: 'silent' }), mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 60_000, concurrency: mailbox.smtp.max_connections,
+    // The gate as the daemon has it with this config (no caps): the suppression check before each mail.
+    gate: { perRecipient: config.outbox.per_recipient_limits, global: config.outbox.global_limits, internal: [] },
+  });
   try {
     const t0 = performance.now();
     let sent = 0;

@@ -69,7 +69,7 @@ ${log.join('\n')}
 `;
   if (only.length === 0) fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), md);
   console.log(`\n${table(rows)}\n\n${only.length === 0 ? 'Written to bench/RESULTS.md' : 'BENCH_ONLY: bench/RESULTS.md left as it was'} (${minutes.toFixed(1)} minutes).`);
-  if (rows.some((r) => !r.met)) console.log(`Targets not met: ${rows.filter((r) => !r.met).map((r) => r.id).join(', ')} (bench/RESULTS.md and the README say what bounds them).`);
+  if (rows.some((r) => !r.met)) console.log(`Targets not met: ${rows.filter((r) => !r.met).map((r) => r.id).join(', ')} (the README's Benchmarks section says what bounds them).`);
 }
 
 function version(cmd, args) {
