@@ -3,12 +3,9 @@
 // loop, and the daemon's peak RSS meanwhile. BENCH_MESSAGES (5 000) mails wait in a real Dovecot.
 // Run alone: node bench/intake.js (after npm run build; as root, for Dovecot and Postfix).
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const Database = require('better-sqlite3');
 const { simpleParser } = require('mailparser');
-const { startMailServers } = require('../dist/devmail/servers');
-const { support, RUNS, seeded, customerMail, withImap, clear, peakRssMB, writeConfig, startDaemon, silentSmtp, waitFor, median, fmt, runAlone } = require('./lib');
+const { support, RUNS, seeded, customerMail, withImap, clear, peakRssMB, requestsIn, writeConfig, startDaemon, withServers, waitFor, median, fmt, runAlone } = require('./lib');
 
 const N = Number(process.env.BENCH_MESSAGES ?? 5000);
 
@@ -37,22 +34,10 @@ async function daemon(servers, work, smtpPort) {
   const d = startDaemon(writeConfig(dataDir, servers, { smtpPort }));
   const t0 = performance.now();
   let peak = 0;
-  const db = path.join(dataDir, 'helpdesk.sqlite');
-  const count = () => {
-    if (!fs.existsSync(db)) return 0;
-    const c = new Database(db, { readonly: true });
-    try {
-      return c.prepare('SELECT count(*) AS n FROM tickets').get().n;
-    } catch {
-      return 0; // not migrated yet
-    } finally {
-      c.close();
-    }
-  };
   try {
     await waitFor(`${N} requests`, () => {
       peak = Math.max(peak, peakRssMB(d.pid));
-      return count() >= N;
+      return requestsIn(dataDir) >= N;
     }, 600_000, 50);
     const ms = performance.now() - t0;
     peak = Math.max(peak, peakRssMB(d.pid));
@@ -63,11 +48,8 @@ async function daemon(servers, work, smtpPort) {
 }
 
 async function main() {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-bench-intake-'));
-  const servers = await startMailServers([support]);
-  // Replies are queued, not sent, here (sending is the reply benchmark): this SMTP server accepts and never answers.
-  const smtp = await silentSmtp();
-  try {
+  // Replies are queued, not sent, here (sending is the reply benchmark): the silent SMTP server accepts and never answers.
+  return withServers([support], async ({ servers, silent, work }) => {
     const rnd = seeded(42);
     const raws = [];
     for (let i = 0; i < N; i++) raws.push(await customerMail(rnd, i));
@@ -89,7 +71,7 @@ async function main() {
         }
       });
       base.push(await baseline(servers));
-      const d = await daemon(servers, work, smtp.port);
+      const d = await daemon(servers, work, silent.port);
       ours.push(d.perS);
       rss.push(d.peak);
       console.error(`intake run ${r + 1}: baseline ${base.at(-1).toFixed(0)} msg/s, daemon ${d.perS.toFixed(0)} msg/s, peak RSS ${d.peak.toFixed(0)} MB`);
@@ -100,11 +82,7 @@ async function main() {
       { id: '1', what: `Intake throughput, ${N} mails waiting (msg/s)`, baseline: fmt(base), ours: `${fmt(ours)}; ${fmt(ratios, 2)} × baseline, run by run`, target: '≥ 0.6 × baseline', met: median(ratios) >= 0.6 },
       { id: '5a', what: `Peak RSS of the daemon during (1) (MB)`, baseline: null, ours: fmt(rss), target: '< 200 MB', met: median(rss) < 200 },
     ];
-  } finally {
-    smtp.close();
-    await servers.stop();
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
 
 module.exports = { main };

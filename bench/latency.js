@@ -5,12 +5,10 @@
 // its replies through the same Postfix.
 // Run alone: node bench/latency.js (after npm run build; as root).
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const nodemailer = require('nodemailer');
 const { ImapFlow } = require('imapflow');
-const { startMailServers } = require('../dist/devmail/servers');
-const { support, RUNS, seeded, customerMail, writeConfig, startDaemon, waitFor, median, fmt, quantile, runAlone } = require('./lib');
+const { support, RUNS, seeded, customerMail, writeConfig, startDaemon, withServers, waitFor, median, fmt, quantile, runAlone } = require('./lib');
 
 const RATE = Number(process.env.BENCH_RATE ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -72,9 +70,7 @@ async function oneRun(servers, work, raws, r, direct) {
 }
 
 async function main() {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-bench-latency-'));
-  const servers = await startMailServers([support, customer]);
-  try {
+  return withServers([support, customer], async ({ servers, work }) => {
     const p50 = [];
     const p99 = [];
     const hop50 = [];
@@ -100,10 +96,7 @@ async function main() {
       { id: '3', what: `Latency at ${RATE} mails/s for ${SECONDS} s, SMTP acceptance to the reply in the customer's mailbox: p50 (ms). Baseline: one mail through Postfix to a mailbox, at the same rate for ${Math.ceil(SECONDS / 3)} s (a reply takes two such passes)`, baseline: fmt(hop50), ours: fmt(p50), target: '< 1 000 ms', met: median(p50) < 1000 },
       { id: '3', what: 'the same: p99 (ms)', baseline: fmt(hop99), ours: fmt(p99), target: '< 3 000 ms', met: median(p99) < 3000 },
     ];
-  } finally {
-    await servers.stop();
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
 
 module.exports = { main };

@@ -1,10 +1,12 @@
 // What the benchmarks share: seeded mail, the IMAP helpers, the daemon as a child process, figures.
 const fs = require('node:fs');
+const os = require('node:os');
 const net = require('node:net');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { ImapFlow } = require('imapflow');
 const MailComposer = require('nodemailer/lib/mail-composer');
+const Database = require('better-sqlite3');
 
 const root = path.join(__dirname, '..');
 const support = { address: 'support@bench.test', password: 'bench-support' };
@@ -68,9 +70,18 @@ function peakRssMB(pid) {
   return Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 }
 
-/** Resident memory of a process now (VmRSS), in MB. */
-function rssMB(pid) {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+/** How many requests the daemon of a data directory has committed (0 before its database exists). */
+function requestsIn(dataDir) {
+  const file = path.join(dataDir, 'helpdesk.sqlite');
+  if (!fs.existsSync(file)) return 0;
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare('SELECT count(*) AS n FROM tickets').get().n;
+  } catch {
+    return 0; // not migrated yet
+  } finally {
+    db.close();
+  }
 }
 
 /** A daemon configuration for the bench's support mailbox. */
@@ -141,6 +152,24 @@ async function silentSmtp() {
   return { port: server.address().port, close: () => server.close() };
 }
 
+/**
+ * Runs fn with real Dovecot and Postfix for these users, an SMTP server that never answers and a
+ * work directory; stops and removes them all afterwards.
+ */
+async function withServers(users, fn) {
+  const { startMailServers } = require('../dist/devmail/servers');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-bench-'));
+  const servers = await startMailServers(users);
+  const silent = await silentSmtp();
+  try {
+    return await fn({ servers, silent, work });
+  } finally {
+    silent.close();
+    await servers.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
 async function waitFor(what, check, timeoutMs, everyMs = 20) {
   const until = performance.now() + timeoutMs;
   for (;;) {
@@ -179,4 +208,4 @@ function runAlone(mod, main) {
     });
 }
 
-module.exports = { root, support, RUNS, seeded, customerMail, withImap, clear, peakRssMB, rssMB, writeConfig, startDaemon, silentSmtp, waitFor, median, fmt, quantile, runAlone };
+module.exports = { root, support, RUNS, seeded, customerMail, withImap, clear, peakRssMB, requestsIn, writeConfig, startDaemon, silentSmtp, withServers, waitFor, median, fmt, quantile, runAlone };

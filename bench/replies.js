@@ -4,18 +4,16 @@
 // the same 20 customers' mailboxes in Dovecot.
 // Run alone: node bench/replies.js (after npm run build; as root).
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const nodemailer = require('nodemailer');
 const pino = require('pino');
-const { startMailServers } = require('../dist/devmail/servers');
 const { loadConfig } = require('../dist/config/load');
 const { openDb } = require('../dist/db/open');
 const { systemClock } = require('../dist/clock');
 const { OutboxWorker } = require('../dist/outbox/worker');
 const { smtpMailer } = require('../dist/outbox/mailer');
 const { queueFrom } = require('../dist/outbox/queue');
-const { support, RUNS, seeded, writeConfig, waitFor, median, fmt, runAlone } = require('./lib');
+const { support, RUNS, seeded, writeConfig, withServers, waitFor, median, fmt, runAlone } = require('./lib');
 
 const N = Number(process.env.BENCH_REPLIES ?? 2000);
 const customers = Array.from({ length: 20 }, (_, i) => ({ address: `c${i}@customer.test`, password: 'x' }));
@@ -79,9 +77,7 @@ async function drained(servers) {
 }
 
 async function main() {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-bench-replies-'));
-  const servers = await startMailServers([support, ...customers]);
-  try {
+  return withServers([support, ...customers], async ({ servers, work }) => {
     const mails = replies();
     const base = [];
     const ours = [];
@@ -99,10 +95,7 @@ async function main() {
     // Judged run by run: each run's outbox against the nodemailer of the same run.
     const ratios = ours.map((o, i) => o / base[i]);
     return [{ id: '2', what: `Reply throughput, ${N} replies to Postfix, pool of ${POOL} (msg/s)`, baseline: fmt(base), ours: `${fmt(ours)}; ${fmt(ratios, 2)} × baseline, run by run`, target: '≥ 0.9 × baseline', met: median(ratios) >= 0.9 }];
-  } finally {
-    await servers.stop();
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
 
 module.exports = { main };

@@ -5,12 +5,10 @@
 // with the bench's mailbox. The database is the SLA benchmark's when run together, else built here.
 // Run alone: node bench/startup.js (after npm run build; as root).
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const YAML = require('yaml');
 const Database = require('better-sqlite3');
-const { startMailServers } = require('../dist/devmail/servers');
-const { root, support, RUNS, startDaemon, waitFor, median, fmt, runAlone } = require('./lib');
+const { root, support, RUNS, startDaemon, withServers, waitFor, median, fmt, runAlone } = require('./lib');
 
 /** The example configuration, made to run here: absolute paths, secrets from the environment, the bench's mailbox. */
 function writeConfig(dataDir, servers) {
@@ -31,9 +29,7 @@ function writeConfig(dataDir, servers) {
 }
 
 async function main({ dataDir } = {}) {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-bench-startup-'));
-  const servers = await startMailServers([support]);
-  try {
+  return withServers([support], async ({ servers, work }) => {
     if (!dataDir) {
       dataDir = path.join(work, 'data');
       await require('./sla-sweep').main({ keep: dataDir });
@@ -61,10 +57,7 @@ async function main({ dataDir } = {}) {
       console.error(`start-up run ${r + 1}: ${requests} requests, watching after ${ready.at(-1).toFixed(0)} ms`);
     }
     return [{ id: '6', what: `Start-up with ${requests.toLocaleString('en-US').replace(/,/g, ' ')} requests: process start to IDLE on the mailbox (ms)`, baseline: null, ours: fmt(ready), target: '< 2 000 ms', met: median(ready) < 2000 }];
-  } finally {
-    await servers.stop();
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
 
 module.exports = { main };
