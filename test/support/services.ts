@@ -27,7 +27,7 @@ export function mailbox(over: Partial<ResolvedMailbox> = {}): ResolvedMailbox {
     addresses: ['support@example.test'],
     from_name: 'Служба поддержки',
     imap: { host: 'h', port: 993, tls: true, user: 'u', password: new Secret('p'), folder: 'INBOX', poll_seconds: 60, quarantine_folder: 'Quarantine', after: { action: 'move', folder: 'Stored', flag: '$HelpdeskStored' } },
-    smtp: { host: 'h', port: 587, secure: false, require_tls: false },
+    smtp: { host: 'h', port: 587, secure: false, require_tls: false, max_connections: 4 },
     ...over,
   };
 }
