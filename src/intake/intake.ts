@@ -130,7 +130,7 @@ export class Intake {
     });
     const dup = verdictOf(verdicts, 'duplicateOf');
     if (dup) return ignored(dup.ticketNumber);
-    const prepared: Prepared = { input, mail, raw, dedupKey, verdicts, files: r.files, dkimPass: r.dkimPass };
+    const prepared: Prepared = { ...r, dedupKey, verdicts };
     try {
       return this.act(prepared);
     } catch (err) {

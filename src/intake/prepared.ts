@@ -16,16 +16,10 @@ export interface Received {
 /** What became of one message of a decided batch: its outcome, or the error that rolled it back. */
 export type Decision = { outcome: Outcome } | { error: Error };
 
-/** A message parsed, its raw bytes and attachments stored, its verdicts known: ready for the transaction. */
-export interface Prepared {
-  input: IntakeInput;
-  mail: ParsedEmail;
-  raw: { sha256: string; size: number };
+/** A message received, its verdicts known: ready for the transaction. */
+export interface Prepared extends Received {
   dedupKey: string;
   verdicts: Verdict[];
-  files: NewAttachment[];
-  /** Domains whose DKIM signatures on the message verify (looked up for engineers' mail only). */
-  dkimPass: string[];
 }
 
 /** The messages row of an inbound message. */

@@ -5,10 +5,9 @@ import { quarantine } from '../db/schema';
 import { parseEmail } from '../mail/parse';
 import type { BlobStore } from '../storage/blobs';
 
-
 /** Keeps a message that could not be processed: raw bytes, error, a retry count. Returns the quarantine id. */
 export async function hold(db: Db, blobs: BlobStore, clock: Clock, o: { raw: Buffer; mailbox: string; receivedAt: Date; error: Error }): Promise<number> {
-  const { sha256 } = blobs.put(o.raw);
+  const { sha256 } = await blobs.write(o.raw);
   const mail = await parseEmail(o.raw);
   const at = clock.now().toISOString();
   const existing = db.select().from(quarantine).where(eq(quarantine.rawSha256, sha256)).get();

@@ -199,10 +199,11 @@ export class MailboxWatcher {
       const received = await this.receiveAll(batch);
       if (this.stopping) break; // nothing of this batch was decided: it stays in the folder
       const done: number[] = [];
+      // The decisions come in the order of the messages received; a failed one keeps its error.
       const decided = this.decideAll(received.filter((r): r is Received => !(r instanceof Failure)));
       for (const [k, m] of batch.entries()) {
         const r = received[k];
-        const d = r instanceof Failure ? { error: r.error } : decided.get(r)!;
+        const d = r instanceof Failure ? { error: r.error } : decided.shift()!;
         if ('outcome' in d) {
           done.push(m.uid);
           this.d.log.debug({ event: 'imap.message.done', uid: m.uid, outcome: d.outcome.outcome, action: after.action }, 'imap.message.done');
@@ -238,22 +239,19 @@ export class MailboxWatcher {
    * transient fault (database busy, disk full) every message is deferred;
    * otherwise each is decided alone, so that only a message at fault fails.
    */
-  private decideAll(received: Received[]): Map<Received, Decision> {
-    const pair = (ds: Decision[]) => new Map(received.map((r, k) => [r, ds[k]]));
-    if (received.length === 0) return new Map();
+  private decideAll(received: Received[]): Decision[] {
+    if (received.length === 0) return [];
     try {
-      return pair(this.d.decide(received));
+      return this.d.decide(received);
     } catch (err) {
-      if (isTransient(err)) return pair(received.map(() => ({ error: err as Error })));
-      return pair(
-        received.map((r) => {
-          try {
-            return this.d.decide([r])[0];
-          } catch (e) {
-            return { error: e as Error };
-          }
-        }),
-      );
+      if (isTransient(err)) return received.map(() => ({ error: err as Error }));
+      return received.map((r) => {
+        try {
+          return this.d.decide([r])[0];
+        } catch (e) {
+          return { error: e as Error };
+        }
+      });
     }
   }
 

@@ -23,32 +23,9 @@ export class BlobStore {
     return path.join(this.dir, hash.slice(0, 2), hash);
   }
 
-  put(data: Buffer): { sha256: string; size: number } {
-    const hash = sha256(data);
-    const file = this.pathOf(hash);
-    if (!fs.existsSync(file)) {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-      try {
-        const fd = fs.openSync(tmp, 'w', 0o640);
-        try {
-          fs.writeFileSync(fd, data);
-          fs.fsyncSync(fd);
-        } finally {
-          fs.closeSync(fd);
-        }
-        fs.renameSync(tmp, file);
-      } catch (err) {
-        fs.rmSync(tmp, { force: true }); // a full disk must not keep half a file
-        throw err;
-      }
-    }
-    return { sha256: hash, size: data.length };
-  }
-
   /**
-   * put(), off the main thread: the file calls (open, write, fsync, rename)
-   * run in libuv's pool, so parsing and the database go on meanwhile.
+   * Stores bytes under their hash. The file calls (open, write, fsync,
+   * rename) run in libuv's pool, so parsing and the database go on meanwhile.
    */
   async write(data: Buffer): Promise<{ sha256: string; size: number }> {
     const hash = sha256(data);
