@@ -77,6 +77,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
       sla,
     }),
     sla,
+    ownAddresses: config.mailboxes.flatMap((m) => m.addresses),
     log: log.child({ component: 'intake' }),
     blobs,
     numbering: createNumbering({

@@ -262,10 +262,29 @@ export const configSchema = z
         if (t.calendar && !cfg.calendars[t.calendar]) ctx.addIssue({ code: 'custom', path: ['plans', name, 'severities', sev, 'calendar'], message: `no calendar "${t.calendar}"` });
       }
     }
+    const numberingProblem = numberingError(cfg.numbering.format, cfg.numbering.yearly_reset);
+    if (numberingProblem) ctx.addIssue({ code: 'custom', path: ['numbering', 'format'], message: numberingProblem });
     if (cfg.engineers.length > 0 && !cfg.security.token_secret) {
       ctx.addIssue({ code: 'custom', path: ['security', 'token_secret'], message: 'is required when engineers are listed (it signs their reply addresses)' });
     }
   });
+
+/**
+ * Why a numbering cannot work, or null. With a yearly reset the sequence
+ * starts at 1 again every year, so without {year} the first request of a new
+ * year would get the number of the first of the last year: every new request
+ * would fail from 1 January on. A number needs a letter of its own too, or a
+ * bare "[42]" in any subject would name a request.
+ */
+export function numberingError(format: string, yearlyReset: boolean): string | null {
+  if (yearlyReset && !format.includes('{year}')) return 'must contain {year} while numbering.yearly_reset is true (numbers restart every year and would repeat); add {year} or set yearly_reset: false';
+  const literal = format.replace(/\{year\}|\{seq(?::\d+)?\}/g, '');
+  if (!/\p{L}/u.test(literal)) return 'must contain at least one letter besides {year} and {seq} (e.g. "SUP-{year}-{seq:6}"), so that a number is told from any other number';
+  if (/[\[\]\s]/.test(literal)) return 'must not contain spaces or square brackets (the number is written as [NUMBER] in subjects)';
+  const width = /\{seq:(\d+)\}/.exec(format)?.[1];
+  if (width !== undefined && (Number(width) < 1 || Number(width) > 12)) return '{seq:N} must have N from 1 to 12';
+  return null;
+}
 
 export type RawConfig = z.infer<typeof configSchema>;
 export type MailboxConfig = RawConfig['mailboxes'][number];

@@ -11,6 +11,18 @@ import { queueFrom } from '../outbox/queue';
 import { inboundRow, type Prepared } from './prepared';
 import { verdictOf } from './types';
 
+/**
+ * The request a new one is linked to: continued (a reply after the reopen
+ * window, or to a closed request), or named by a sender who is not on it (it
+ * is linked for the engineers; the sender is told nothing of it).
+ */
+export interface Link {
+  ticketId: number;
+  number: string;
+  reason: string;
+  as: 'continuation' | 'stranger';
+}
+
 export interface Created {
   number: string;
   /** The registration reply was queued. */
@@ -31,7 +43,7 @@ export function createRequest(
   deps: { numbering: Numbering; templates: Templates; notifier: Notifier; sla?: SlaPolicy | null; requiredInfo?: RequiredInfo },
   now: Date,
   assignment: Assignment | null,
-  linked?: { ticketId: number; number: string; reason: string },
+  linked?: Link,
 ): Created {
   const { input, mail } = p;
   const at = now.toISOString();
@@ -66,7 +78,8 @@ export function createRequest(
   }
   if (linked) {
     event('ticket.linked', 'system', { previous: linked.number, reason: linked.reason });
-    addEvent(tx, { ticketId: linked.ticketId, messageId, type: 'ticket.continued', actor: 'system', at: now, data: { next: number, reason: linked.reason } });
+    const type = linked.as === 'stranger' ? 'ticket.named_by_stranger' : 'ticket.continued';
+    addEvent(tx, { ticketId: linked.ticketId, messageId, type, actor: 'system', at: now, data: { next: number, reason: linked.reason } });
   }
   for (const f of p.files.filter((x) => !x.stored)) event('attachment.skipped', 'system', { filename: f.filename, size: f.size, reason: f.skipReason });
   const missing = automated ? [] : missingInfo(deps.requiredInfo, mail, input.mailbox.language);

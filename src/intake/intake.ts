@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { Db } from '../db/open';
-import { tickets } from '../db/schema';
+import { messages, tickets } from '../db/schema';
 import { parseEmail, type ParsedEmail } from '../mail/parse';
 import type { CommandDesk } from '../commands/desk';
 import type { Notifier } from '../outbox/notify';
@@ -12,14 +12,16 @@ import type { Numbering } from '../ticket/numbering';
 import { assign, organisationOf, type SlaPolicy } from '../sla/clock';
 import { overLimit, refusedSender } from './limit';
 import { onCustomerReply } from '../ticket/status';
-import type { NewAttachment, Tx } from '../ticket/store';
+import { addEvent, type NewAttachment, type Tx } from '../ticket/store';
 import { appendFollowUp } from './append';
 import { dkimPassDomains, type Resolver } from '../auth/dkim';
 import { answerStatus } from './answer-status';
-import { deliveryFailure, loopBack } from './bounce';
+import { deliveryFailure } from './bounce';
+import { engineerMachine, keptAlone } from './kept';
+import { deskRoles, type Roles } from './roles';
 import { createRequest, type RequiredInfo } from './create';
 import { filters as defaultFilters } from './filters';
-import { duplicate } from './filters/10-duplicate';
+import { dedupKeyOf, duplicate } from './filters/10-duplicate';
 import type { Decision, Prepared, Received } from './prepared';
 import { rawBytes } from '../storage/raw';
 import { verdictOf, type Filter, type IntakeInput, type Outcome, type Verdict } from './types';
@@ -32,6 +34,8 @@ export interface IntakeDeps {
   templates: Templates;
   notifier: Notifier;
   desk: CommandDesk;
+  /** The desk's own addresses (every mailbox's): never a participant, and forged in a From from outside. */
+  ownAddresses: readonly string[];
   log: Logger;
   attachmentMaxBytes: number;
   /** How long after `resolved` a customer's reply reopens the request (after that it opens a new one). */
@@ -56,8 +60,10 @@ export interface IntakeDeps {
  */
 export class Intake {
   private readonly filters: readonly Filter[];
+  private readonly roles: Roles;
   constructor(private readonly deps: IntakeDeps) {
     this.filters = deps.filters ?? defaultFilters;
+    this.roles = deskRoles(deps.ownAddresses, (a) => deps.notifier.isEngineer(a));
   }
 
   /** One message, start to end: received, then decided in its own transaction. */
@@ -121,8 +127,7 @@ export class Intake {
   private judge(r: Received): { outcome: Outcome; report: () => void } {
     const { log, numbering, db } = this.deps;
     const { input, mail, raw } = r;
-    const dedupKey = mail.messageId ? `mid:${mail.messageId}` : `sha256:${raw.sha256}`;
-    const ctx = { db, mail, input, dedupKey, numbering, isEngineer: (a: string) => this.deps.notifier.isEngineer(a) };
+    const ctx = { db, mail, input, sha256: raw.sha256, numbering, roles: this.roles };
     const verdicts = this.filters.map((f) => f.run(ctx)).filter((v): v is Verdict => v !== null);
     const ignored = (ticketNumber: string | null) => ({
       outcome: { outcome: 'ignored', reason: 'duplicate', ticketNumber, messageId: mail.messageId } as Outcome,
@@ -130,13 +135,16 @@ export class Intake {
     });
     const dup = verdictOf(verdicts, 'duplicateOf');
     if (dup) return ignored(dup.ticketNumber);
-    const prepared: Prepared = { ...r, dedupKey, verdicts };
+    const prepared: Prepared = { ...r, dedupKey: dedupKeyOf(mail, raw.sha256, !!verdictOf(verdicts, 'idReused')), verdicts };
     try {
       return this.act(prepared);
     } catch (err) {
-      // Another process (a second daemon, `helpdesk ingest`) stored the same message between our check and our commit.
+      // Another process (a second daemon, `helpdesk ingest`) stored the same message, or one reusing its Message-ID, between our check and our commit.
       const again = isDedupConflict(err) ? duplicate.run(ctx) : null;
       if (again && 'duplicateOf' in again) return ignored(again.duplicateOf.ticketNumber);
+      if (again && 'idReused' in again && !verdictOf(verdicts, 'idReused')) {
+        return this.act({ ...prepared, dedupKey: dedupKeyOf(mail, raw.sha256, true), verdicts: [...verdicts, again] });
+      }
       throw err;
     }
   }
@@ -148,53 +156,13 @@ export class Intake {
     const hit = verdictOf(p.verdicts, 'followUpOf');
     const automated = verdictOf(p.verdicts, 'automated');
     const messageId = p.mail.messageId;
-
     const fromEngineer = this.deps.notifier.isEngineer(p.mail.from?.address);
-    const sla = this.deps.sla;
-    // Plan and severity a new request would get (machines' mail gets no SLA).
-    const a = sla && !automated ? assign(sla, p.mail.from?.address, p.mail.subject, p.mail.text) : null;
     let notified = 0;
-    const query = verdictOf(p.verdicts, 'statusQuery');
-    const bounce = verdictOf(p.verdicts, 'bounceOf');
     const outcome = db.transaction((tx: Tx): Outcome => {
-      if (bounce) {
-        // Not a bounce of our own mail, but it names a request's message (References, number): it joins that request.
-        const b = bounce.ticketId || !hit ? bounce : { ...bounce, ticketId: hit.ticketId, number: hit.number };
-        const r = deliveryFailure(tx, p, b, now, { notifier: this.deps.notifier, suppressHours: this.deps.bounceSuppressHours });
-        notified = r.notified;
-        return r.outcome;
-      }
-      if (automated?.kind === 'loop' && !hit) return loopBack(tx, p, automated.reason, now);
-      if (query && !automated && !fromEngineer) {
-        return answerStatus(tx, p, query.number ?? hit?.number ?? null, now, {
-          templates: this.deps.templates,
-          engineers: this.deps.notifier.engineers,
-          isEngineer: (a) => this.deps.notifier.isEngineer(a),
-          mayAnswer: !verdictOf(p.verdicts, 'noReply'),
-        });
-      }
-      if (hit && fromEngineer) return this.deps.desk.handle(tx, p, hit, now);
-      if (hit) {
-        const t = tx.select({ status: tickets.status, resolvedAt: tickets.resolvedAt }).from(tickets).where(eq(tickets.id, hit.ticketId)).get()!;
-        const effect = onCustomerReply(t.status, t.resolvedAt ? new Date(t.resolvedAt) : null, now, this.deps.reopenWindowMs);
-        if (effect.action === 'append') {
-          const change = effect.status && !automated ? { status: effect.status, reason: effect.reason! } : undefined;
-          const r = appendFollowUp(tx, p, hit, now, change, this.deps.sla);
-          if (!automated) notified = this.deps.notifier.queue(tx, 'followup', hit.ticketId, p.input.mailbox, p.mail, now, { status: r.status, files: p.files });
-          return { outcome: 'appended', ticketNumber: hit.number, messageId, ...r };
-        }
-        const c = createRequest(tx, p, this.deps, now, a, { ticketId: hit.ticketId, number: hit.number, reason: effect.reason });
-        notified = c.notified;
-        return created(c, messageId, hit.number);
-      }
-      if (sla?.unknownSenders === 'refuse' && !automated && !organisationOf(sla, p.mail.from?.address)) {
-        return refusedSender(tx, p, this.deps.templates, now, !verdictOf(p.verdicts, 'noReply'));
-      }
-      const limited = a && sla ? overLimit(tx, p, a, sla, this.deps.templates, now, !verdictOf(p.verdicts, 'noReply')) : null;
-      if (limited) return limited;
-      const c = createRequest(tx, p, this.deps, now, a);
-      notified = c.notified;
-      return created(c, messageId);
+      const routed = this.route(tx, p, now);
+      notified = routed.notified;
+      recordOnMessage(tx, p, now);
+      return routed.outcome;
     }, { behavior: 'immediate' });
 
     const report = () => {
@@ -209,7 +177,8 @@ export class Intake {
         rlog.warn({ event: 'intake.message.bounced', messageId, recipients: outcome.recipients, suppressed: outcome.suppressed, notified }, 'intake.message.bounced');
         if (notified > 0) this.deps.onQueued?.();
       } else if (outcome.outcome === 'ignored') {
-        rlog.warn({ event: 'intake.message.loop', messageId, reason: automated?.reason }, 'intake.message.loop');
+        const event = `intake.message.${outcome.reason}`; // loop, forged, automated (an engineer's machine)
+        rlog.warn({ event, messageId, from: p.mail.from?.address, reason: outcome.reason === 'forged' ? verdictOf(p.verdicts, 'forged') : automated?.reason }, event);
       } else if (outcome.outcome === 'created') {
         rlog.info(
           { event: 'intake.message.stored', messageId, attachments: p.files.length, replyQueued: outcome.replyQueued, notified, suppressed: outcome.replySuppressed, linkedTo: outcome.linkedTo },
@@ -219,6 +188,53 @@ export class Intake {
       }
     };
     return { outcome, report };
+  }
+
+  /** Which of the closed set of outcomes this message gets, and its writes (in the caller's transaction). */
+  private route(tx: Tx, p: Prepared, now: Date): { outcome: Outcome; notified: number } {
+    const v = (outcome: Outcome, notified = 0) => ({ outcome, notified });
+    const hit = verdictOf(p.verdicts, 'followUpOf');
+    const automated = verdictOf(p.verdicts, 'automated');
+    const forged = verdictOf(p.verdicts, 'forged');
+    const messageId = p.mail.messageId;
+    const fromEngineer = this.deps.notifier.isEngineer(p.mail.from?.address);
+    const sla = this.deps.sla;
+    // Plan and severity a new request would get (machines' mail gets no SLA).
+    const a = sla && !automated ? assign(sla, p.mail.from?.address, p.mail.subject, p.mail.text) : null;
+    const query = verdictOf(p.verdicts, 'statusQuery');
+    const bounce = verdictOf(p.verdicts, 'bounceOf');
+    const mayAnswer = !verdictOf(p.verdicts, 'noReply');
+    if (automated?.kind === 'loop' && !hit) return v(keptAlone(tx, p, now, { event: 'loop.detected', reason: 'loop', detail: automated.reason }));
+    if (forged) return v(keptAlone(tx, p, now, { event: 'sender.forged', reason: 'forged', detail: forged }));
+    if (bounce) {
+      // Only a bounce that returns mail we sent joins that mail's request: what else it names (References, a number) anyone can write.
+      const r = deliveryFailure(tx, p, bounce, now, { notifier: this.deps.notifier, suppressHours: this.deps.bounceSuppressHours });
+      return v(r.outcome, r.notified);
+    }
+    if (fromEngineer && automated) return v(engineerMachine(tx, p, hit, automated, now));
+    if (query && !automated && !fromEngineer) {
+      return v(answerStatus(tx, p, query.number ?? hit?.number ?? null, now, { templates: this.deps.templates, engineers: this.deps.notifier.engineers, roles: this.roles, mayAnswer }));
+    }
+    if (hit && fromEngineer) return v(this.deps.desk.handle(tx, p, hit, now));
+    if (hit) {
+      const t = tx.select({ status: tickets.status, resolvedAt: tickets.resolvedAt }).from(tickets).where(eq(tickets.id, hit.ticketId)).get()!;
+      const effect = onCustomerReply(t.status, t.resolvedAt ? new Date(t.resolvedAt) : null, now, this.deps.reopenWindowMs);
+      if (effect.action === 'append') {
+        const change = effect.status && !automated ? { status: effect.status, reason: effect.reason! } : undefined;
+        const r = appendFollowUp(tx, p, hit, now, change, this.deps.sla);
+        const n = automated ? 0 : this.deps.notifier.queue(tx, 'followup', hit.ticketId, p.input.mailbox, p.mail, now, { status: r.status, files: p.files });
+        return v({ outcome: 'appended', ticketNumber: hit.number, messageId, ...r }, n);
+      }
+      const c = createRequest(tx, p, this.deps, now, a, { ticketId: hit.ticketId, number: hit.number, reason: effect.reason ?? 'continued', as: 'continuation' });
+      return v(created(c, messageId, hit.number), c.notified);
+    }
+    if (sla?.unknownSenders === 'refuse' && !automated && !organisationOf(sla, p.mail.from?.address)) return v(refusedSender(tx, p, this.deps.templates, now, mayAnswer));
+    const limited = a && sla ? overLimit(tx, p, a, sla, this.deps.templates, now, mayAnswer) : null;
+    if (limited) return v(limited);
+    // A sender who names a request they are not on gets one of their own, linked for the engineers, and learns nothing of the other.
+    const stranger = verdictOf(p.verdicts, 'strangerTo');
+    const c = createRequest(tx, p, this.deps, now, a, stranger ? { ticketId: stranger.ticketId, number: stranger.number, reason: `${p.mail.from?.address ?? 'the sender'} is not on ${stranger.number} (${stranger.via})`, as: 'stranger' } : undefined);
+    return v(created(c, messageId, stranger?.number), c.notified);
   }
 
   private async storeAttachments(mail: ParsedEmail): Promise<NewAttachment[]> {
@@ -249,6 +265,17 @@ function created(c: { number: string; queued: boolean; suppressed?: string }, me
     ...(c.suppressed ? { replySuppressed: c.suppressed } : {}),
     ...(linkedTo ? { linkedTo } : {}),
   };
+}
+
+/** What the mail's history must say besides its outcome: a reused Message-ID, a message that could not be parsed. */
+function recordOnMessage(tx: Tx, p: Prepared, now: Date): void {
+  const reused = verdictOf(p.verdicts, 'idReused');
+  if (!reused && !p.mail.parseError) return;
+  const row = tx.select({ id: messages.id, ticketId: messages.ticketId }).from(messages).where(eq(messages.dedupKey, p.dedupKey)).get();
+  if (!row) return;
+  const event = (type: string, data: unknown) => addEvent(tx, { ticketId: row.ticketId, messageId: row.id, type, actor: 'system', at: now, data });
+  if (reused) event('message.id_reused', { messageId: p.mail.messageId, earlierMessage: reused.messageId, note: 'another mail with this Message-ID was stored before; this one is kept and processed on its own' });
+  if (p.mail.parseError) event('message.unparsed', { error: p.mail.parseError.slice(0, 500) });
 }
 
 function isDedupConflict(err: unknown): boolean {

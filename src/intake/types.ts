@@ -5,6 +5,7 @@ import type { FailedRecipient } from '../mail/dsn';
 import type { ParsedEmail } from '../mail/parse';
 import type { Db } from '../db/open';
 import type { Numbering } from '../ticket/numbering';
+import type { Roles } from './roles';
 import type { ThreadHit } from './thread/types';
 
 /** One message handed to intake: by the IMAP watcher, or by `helpdesk ingest`. */
@@ -22,9 +23,12 @@ export interface IntakeInput {
 /** What a filter says about a message. The runner decides once, from all verdicts. */
 export type Verdict =
   | { filter: string; duplicateOf: { messageId: number; ticketNumber: string | null } }
+  | { filter: string; idReused: { messageId: number; ticketNumber: string | null } }
+  | { filter: string; forged: string }
   | { filter: string; automated: Automated }
   | { filter: string; noReply: string }
   | { filter: string; followUpOf: ThreadHit }
+  | { filter: string; strangerTo: ThreadHit }
   | { filter: string; statusQuery: { number: string | null } }
   | { filter: string; bounceOf: BounceOf };
 
@@ -37,7 +41,7 @@ export interface BounceOf {
   recipients: FailedRecipient[];
 }
 
-type VerdictKey = 'duplicateOf' | 'automated' | 'noReply' | 'followUpOf' | 'statusQuery' | 'bounceOf';
+type VerdictKey = 'duplicateOf' | 'idReused' | 'forged' | 'automated' | 'noReply' | 'followUpOf' | 'strangerTo' | 'statusQuery' | 'bounceOf';
 
 /** What the first filter that said `key` said, or undefined. */
 export function verdictOf<K extends VerdictKey>(verdicts: readonly Verdict[], key: K): Extract<Verdict, Record<K, unknown>>[K] | undefined {
@@ -49,9 +53,10 @@ export interface FilterContext {
   db: Db;
   mail: ParsedEmail;
   input: IntakeInput;
-  dedupKey: string;
+  /** Of the raw bytes. */
+  sha256: string;
   numbering: Numbering;
-  isEngineer: (address: string) => boolean;
+  roles: Roles;
 }
 
 export interface Filter {
@@ -59,7 +64,10 @@ export interface Filter {
   run(ctx: FilterContext): Verdict | null;
 }
 
-/** The closed set of outcomes of processing one message. Later issues add command, rejected, quarantined. */
+/**
+ * The closed set of outcomes of processing one message (a message whose
+ * processing fails is quarantined by the caller: see intake/quarantine).
+ */
 export type Outcome =
   | { outcome: 'created'; ticketNumber: string; messageId: string | null; replyQueued: boolean; replySuppressed?: string; linkedTo?: string }
   | { outcome: 'appended'; ticketNumber: string; messageId: string | null; status?: string }
@@ -67,4 +75,4 @@ export type Outcome =
   | { outcome: 'rejected'; ticketNumber: string | null; messageId: string | null; reason: string }
   | { outcome: 'answered'; ticketNumber: string | null; messageId: string | null; answered: boolean }
   | { outcome: 'bounced'; ticketNumber: string | null; messageId: string | null; recipients: string[]; suppressed: string[] }
-  | { outcome: 'ignored'; reason: 'duplicate' | 'loop'; ticketNumber: string | null; messageId: string | null };
+  | { outcome: 'ignored'; reason: 'duplicate' | 'loop' | 'forged' | 'automated'; ticketNumber: string | null; messageId: string | null };

@@ -23,6 +23,7 @@ export function createNumbering({ format, yearlyReset, timeZone }: NumberingOpti
   const parts = format.split(/(\{year\}|\{seq(?::\d+)?\})/).filter((p) => p !== '');
   const seqPart = parts.find((p) => p.startsWith('{seq'));
   if (!seqPart) throw new Error(`numbering format "${format}" has no {seq}`);
+  if (yearlyReset && !parts.includes('{year}')) throw new Error(`numbering format "${format}" has no {year} but restarts every year: its numbers would repeat`);
   const usesYear = parts.includes('{year}');
   const years = new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }); // made once: costly to build
   const yearOf = (at: Date) => years.format(at).padStart(4, '0');

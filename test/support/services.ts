@@ -40,7 +40,7 @@ export const ENGINEERS: Engineer[] = [
 export const TOKEN_SECRET = new Secret('test-token-secret');
 
 export function intakeHarness(
-  opts: { attachmentMaxBytes?: number; templatesDir?: string; start?: string; filters?: readonly Filter[]; engineers?: readonly Engineer[]; dkimResolver?: Resolver; sla?: SlaPolicy; requiredInfo?: RequiredInfo } = {},
+  opts: { attachmentMaxBytes?: number; templatesDir?: string; start?: string; filters?: readonly Filter[]; engineers?: readonly Engineer[]; dkimResolver?: Resolver; sla?: SlaPolicy; requiredInfo?: RequiredInfo; ownAddresses?: readonly string[] } = {},
 ) {
   const dataDir = tmpDir('unit');
   const db = openDb(dataDir, { migrate: true });
@@ -56,6 +56,7 @@ export function intakeHarness(
     desk: new CommandDesk({ templates, notifier, engineers: opts.engineers ?? [], auth: { secret: TOKEN_SECRET, trustedAuthservId: 'mx.vendor.test' }, sla: opts.sla }),
     sla: opts.sla,
     requiredInfo: opts.requiredInfo,
+    ownAddresses: opts.ownAddresses ?? mailbox().addresses,
     log: silent,
     blobs: { raw: new BlobStore(path.join(dataDir, 'raw')), attachments: new BlobStore(path.join(dataDir, 'attachments')) },
     numbering: createNumbering({ format: 'SUP-{year}-{seq:6}', yearlyReset: true, timeZone: 'Europe/Moscow' }),

@@ -1,14 +1,13 @@
 import { numberInSubject } from '../../ticket/numbering';
-import { isParticipant, ticketByNumber } from './participants';
+import { ticketByNumber } from './participants';
 import type { ThreadCheck } from './types';
 
-/** "[SUP-2026-000042]" in the subject, from someone on that request. */
+/** "[SUP-2026-000042]" in the subject. */
 export const subjectNumber: ThreadCheck = {
   name: 'subject-number',
-  find({ db, mail, numbering, isEngineer }) {
+  find({ db, mail, numbering }) {
     const number = numberInSubject(mail.subject, numbering);
     const t = number ? ticketByNumber(db, number) : null;
-    if (!t || !isParticipant(db, t.id, mail.from?.address, isEngineer)) return null;
-    return { ticketId: t.id, number: t.number, via: 'subject-number' };
+    return t ? [{ ticketId: t.id, number: t.number, via: 'subject-number' }] : [];
   },
 };

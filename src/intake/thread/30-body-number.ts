@@ -1,15 +1,18 @@
-import { isParticipant, ticketByNumber } from './participants';
+import { ticketByNumber } from './participants';
 import type { ThreadCheck } from './types';
 
-/** A number in the body (e.g. in the quoted registration reply), from someone on that request. */
+/** Numbers looked up in one body at most: a body full of numbers costs no more. */
+const MAX_NUMBERS = 20;
+
+/** A number in the body (e.g. in the quoted registration reply). */
 export const bodyNumber: ThreadCheck = {
   name: 'body-number',
-  find({ db, mail, numbering, isEngineer }) {
+  find({ db, mail, numbering }) {
     const global = new RegExp(numbering.pattern.source, 'gi');
-    for (const m of mail.text.matchAll(global)) {
-      const t = ticketByNumber(db, m[0].toUpperCase());
-      if (t && isParticipant(db, t.id, mail.from?.address, isEngineer)) return { ticketId: t.id, number: t.number, via: 'body-number' };
-    }
-    return null;
+    const numbers = [...new Set([...mail.text.matchAll(global)].map((m) => m[0].toUpperCase()))].slice(0, MAX_NUMBERS);
+    return numbers.flatMap((n) => {
+      const t = ticketByNumber(db, n);
+      return t ? [{ ticketId: t.id, number: t.number, via: 'body-number' }] : [];
+    });
   },
 };

@@ -1,15 +1,24 @@
 import { subjectNumber } from './10-subject-number';
 import { references } from './20-references';
 import { bodyNumber } from './30-body-number';
-import type { ThreadCheck, ThreadContext, ThreadHit } from './types';
+import { isParticipant } from './participants';
+import type { ThreadCheck, ThreadContext, ThreadFound } from './types';
 
-/** The checks that find the request of a reply, in order; the first hit wins. */
+/** The checks that find the request of a reply, in order. */
 export const threadChecks: readonly ThreadCheck[] = [subjectNumber, references, bodyNumber];
 
-export function findThread(ctx: ThreadContext, checks: readonly ThreadCheck[] = threadChecks): ThreadHit | null {
+/**
+ * The first request the mail names whose participant its sender is; else the
+ * first it names at all, as one its sender is a stranger to (a request of
+ * their own is opened, linked to it, and nothing of it is revealed).
+ */
+export function findThread(ctx: ThreadContext, checks: readonly ThreadCheck[] = threadChecks): ThreadFound | null {
+  let first: ThreadFound | null = null;
   for (const c of checks) {
-    const hit = c.find(ctx);
-    if (hit) return hit;
+    for (const hit of c.find(ctx)) {
+      if (isParticipant(ctx.db, hit.ticketId, ctx.mail.from?.address, ctx.roles)) return { joins: hit };
+      first ??= { strangerTo: hit };
+    }
   }
-  return null;
+  return first;
 }

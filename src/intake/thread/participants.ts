@@ -3,16 +3,19 @@ import type { Db } from '../../db/open';
 import type { Tx } from '../../ticket/store';
 import { messages, outbox, tickets } from '../../db/schema';
 import type { Address } from '../../mail/parse';
+import type { Roles } from '../roles';
 
 /**
- * May this address write into the request by naming its number? Only its
+ * May this address write into the request, and learn of it? Only its
  * requester, the people already on its thread (senders and recipients of its
- * mail, ours included) and engineers. Anyone else who knows a number opens a
- * request of their own.
+ * mail, and those we wrote to) and engineers. Never one of our own addresses:
+ * they are on every thread, and anyone can write them into a From. Every way
+ * of finding a request (number in the subject or body, In-Reply-To,
+ * References) applies this one rule.
  */
-export function isParticipant(db: Db | Tx, ticketId: number, address: string | undefined, isEngineer: (a: string) => boolean): boolean {
-  if (!address) return false;
-  if (isEngineer(address)) return true;
+export function isParticipant(db: Db | Tx, ticketId: number, address: string | undefined, roles: Roles): boolean {
+  if (!address || roles.isOwn(address)) return false;
+  if (roles.isEngineer(address)) return true;
   if (db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.ticketId, ticketId), eq(outbox.toAddress, address))).get()) return true;
   const t = db.select({ requester: tickets.requesterAddress }).from(tickets).where(eq(tickets.id, ticketId)).get();
   if (t?.requester === address) return true;

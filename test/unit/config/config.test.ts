@@ -94,7 +94,7 @@ test('bad values: time zone, address, numbering format, duplicate mailbox names'
   expect(paths).toEqual(
     expect.arrayContaining(['numbering.format@2', 'mailboxes[0].time_zone@5', 'mailboxes[0].addresses[0]@6']),
   );
-  const dup = text.replace(/Mars\/Olympus/g, 'UTC').replace(/not-an-address/g, 'a@b.test').replace('SUP-{year}', 'SUP-{seq}');
+  const dup = text.replace(/Mars\/Olympus/g, 'UTC').replace(/not-an-address/g, 'a@b.test').replace('SUP-{year}', 'SUP-{year}-{seq}');
   expect(problems(dup)).toEqual([{ path: 'mailboxes[1].name', line: 9, message: 'duplicate mailbox name "support"' }]);
 });
 
@@ -166,4 +166,24 @@ test('smtp.max_connections: 4 by default; 0 is refused with its key', () => {
   expect(cfg.mailboxes[0].smtp.max_connections).toBe(4);
   const text = example.replace('max_connections: 4 ', 'max_connections: 0 ');
   expect(problems(text)).toEqual([expect.objectContaining({ path: 'mailboxes[0].smtp.max_connections' })]);
+});
+
+describe('a numbering that cannot work is refused (issue 11, class 7)', () => {
+  const withNumbering = (yaml: string) => example.replace(/numbering:\n(?: {2}.*\n|\s*#.*\n)*/, `numbering:\n${yaml}\n`);
+
+  test.each([
+    ['  format: "SUP-{seq:6}"', /must contain \{year\} while numbering.yearly_reset is true/],
+    ['  format: "SUP-{seq:6}"\n  yearly_reset: true', /must contain \{year\}/],
+    ['  format: "{year}-{seq:6}"', /at least one letter/],
+    ['  format: "{seq}"\n  yearly_reset: false', /at least one letter/],
+    ['  format: "SUP [{year}] {seq}"', /spaces or square brackets/],
+    ['  format: "SUP-{year}-{seq:0}"', /N from 1 to 12/],
+  ])('%s', (yaml, message) => {
+    const p = problems(withNumbering(yaml));
+    expect(p).toContainEqual(expect.objectContaining({ path: 'numbering.format', message: expect.stringMatching(message) }));
+  });
+
+  test.each([['  format: "SUP-{seq:6}"\n  yearly_reset: false'], ['  format: "HD{year}.{seq:4}"'], ['  format: "SUP-{year}-{seq:6}"']])('%s is accepted', (yaml) => {
+    expect(() => parseConfig(withNumbering(yaml), examplePath, secrets)).not.toThrow();
+  });
 });

@@ -116,7 +116,8 @@ test('our own mail coming back (our Message-ID, or our loop header) is never ans
   // A mail server that forwards our reply back to the desk, unchanged.
   const back = Buffer.from([`From: support@example.test`, `To: support@example.test`, `Subject: ${reply.subject}`, `Message-ID: ${reply.messageId}`, ...headers, '', reply.text].join('\r\n'));
   const out = await h.intake.process({ raw: back, mailbox: mb, receivedAt: h.clock.now() });
-  expect(out).toMatchObject({ outcome: 'appended', ticketNumber: 'SUP-2026-000001' });
+  // From our own address: it joins no request (anyone can write that From), and is kept as a loop.
+  expect(out).toMatchObject({ outcome: 'ignored', reason: 'loop', ticketNumber: null });
   expect(JSON.parse(h.all<{ automated: string }>('SELECT automated FROM messages ORDER BY id DESC LIMIT 1')[0].automated)).toMatchObject({ kind: 'loop' });
   // Our Message-ID, nothing else to thread by: kept without a request.
   const bare = Buffer.from(`From: someone@else.test\r\nTo: support@example.test\r\nSubject: fwd\r\nMessage-ID: ${reply.messageId}\r\n\r\nx\r\n`);

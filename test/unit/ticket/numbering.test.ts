@@ -45,3 +45,15 @@ test('the pattern of a custom format escapes its literal characters', () => {
   expect(numberInSubject('[REQ.0012] x', n)).toBe('REQ.0012');
   expect(numberInSubject('[REQX0012] x', n)).toBeNull();
 });
+
+test('a yearly reset without {year} is refused, since the first number of every year would repeat (issue 11, class 7)', () => {
+  expect(() => createNumbering({ format: 'SUP-{seq:6}', yearlyReset: true, timeZone: 'Europe/Moscow' })).toThrow(/no \{year\} but restarts every year/);
+});
+
+test('across midnight of 31 December in the numbering time zone: one sequence without a reset, a new year\'s with one', () => {
+  const at = [new Date('2026-12-31T20:59:59Z'), new Date('2026-12-31T21:00:00Z')]; // 23:59:59 and 00:00:00 in Moscow
+  const flat = createNumbering({ format: 'REQ-{seq:5}', yearlyReset: false, timeZone: 'Europe/Moscow' });
+  expect(at.map((t) => flat.scopeFor(t))).toEqual(['all', 'all']);
+  expect(at.map((t) => def.scopeFor(t))).toEqual(['2026', '2027']);
+  expect(def.format(def.scopeFor(at[1]), 1)).toBe('SUP-2027-000001');
+});

@@ -1,0 +1,28 @@
+import type { Automated } from '../mail/automated';
+import { addEvent, insertMessage, type Tx } from '../ticket/store';
+import { inboundRow, type Prepared } from './prepared';
+import type { ThreadHit } from './thread/types';
+import type { Outcome } from './types';
+
+/**
+ * A message kept, never lost, but acted on in no way: no request, no answer,
+ * no notification. `why` is the event its history gets.
+ */
+export function keptAlone(tx: Tx, p: Prepared, now: Date, why: { event: string; reason: 'loop' | 'forged'; detail: string }): Extract<Outcome, { outcome: 'ignored' }> {
+  const messageId = insertMessage(tx, inboundRow(p, null, now.toISOString()), p.files);
+  addEvent(tx, { ticketId: null, messageId, type: why.event, actor: 'system', at: now, data: { reason: why.detail, from: p.mail.from?.address ?? null } });
+  return { outcome: 'ignored', reason: why.reason, ticketNumber: null, messageId: p.mail.messageId };
+}
+
+/**
+ * An engineer's machine wrote (an out-of-office reply, a list, a bounce sent
+ * as them): kept on the request as an event, and nothing more. It commands
+ * nothing, is relayed to no one, moves no status and meets no SLA target; and
+ * nothing answers it, so an auto-responder cannot loop with us.
+ */
+export function engineerMachine(tx: Tx, p: Prepared, hit: ThreadHit | undefined, automated: Automated, now: Date): Extract<Outcome, { outcome: 'ignored' }> {
+  const ticketId = hit?.ticketId ?? null;
+  const messageId = insertMessage(tx, inboundRow(p, ticketId, now.toISOString()), p.files);
+  addEvent(tx, { ticketId, messageId, type: 'engineer.automated', actor: p.mail.from?.address ?? 'unknown', at: now, data: { kind: automated.kind, reason: automated.reason } });
+  return { outcome: 'ignored', reason: 'automated', ticketNumber: hit?.number ?? null, messageId: p.mail.messageId };
+}
