@@ -45,6 +45,8 @@ export interface MailServers {
   startDovecot(): Promise<void>;
   /** Dovecot and Postfix logs, for a failing test's message. */
   logs(): string;
+  /** Mails in Postfix's queue, not yet delivered or bounced (postqueue -j: one JSON line each). */
+  queued(): Promise<number>;
 }
 
 export interface MailServerOptions {
@@ -97,6 +99,10 @@ export async function startMailServers(users: MailUser[], opts: MailServerOption
       await servers.stopPostfix();
       await stopDovecot();
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+    queued: async () => {
+      const { stdout } = await run('/usr/sbin/postqueue', ['-c', postfixDir, '-j']);
+      return stdout.split('\n').filter((l) => l.startsWith('{')).length;
     },
     logs: () =>
       ['dovecot.log', 'postfix.log']
