@@ -1,5 +1,8 @@
 import type { Secret } from '../config/secret';
 import type { ParsedEmail } from '../mail/parse';
+import { parseAuthResults } from './auth-results';
+import { aligned, normalDomain } from './domains';
+import { duplicatedHeaders } from './duplicates';
 import { verifyReplyToken } from './token';
 
 export type AuthMethod = 'token' | 'dkim' | 'authentication-results';
@@ -7,15 +10,17 @@ export type AuthResult = { ok: true; method: AuthMethod } | { ok: false; reason:
 
 export interface AuthOptions {
   secret: Secret | undefined;
-  /** Trust "dkim=pass"/"dmarc=pass" in Authentication-Results headers added by this server only. */
+  /** Trust "dkim=pass"/"dmarc=pass" in the topmost Authentication-Results (the one our receiving server added), and only with this authserv-id. */
   trustedAuthservId: string | undefined;
 }
 
 /**
  * Is this mail really from the listed engineer it claims to be from? A From
  * header proves nothing: it must carry the engineer's signed reply address for
- * this request, or a DKIM/DMARC pass for the sender's domain stamped by our
- * own mail server.
+ * this request, a DKIM signature of the sender's domain that covers From and
+ * the whole body, or a DKIM/DMARC pass for that domain stamped by our own mail
+ * server. A message with two of a header that may occur once gets none of
+ * these: what was verified and what we read may not be the same.
  */
 export function authenticateEngineer(
   mail: ParsedEmail,
@@ -23,7 +28,11 @@ export function authenticateEngineer(
   o: AuthOptions & { dkimPass: readonly string[]; accept: readonly AuthMethod[] },
 ): AuthResult {
   const from = mail.from?.address ?? '';
-  const domain = from.split('@')[1]?.toLowerCase() ?? '';
+  const domain = normalDomain(from.split('@')[1] ?? '');
+  const twice = duplicatedHeaders(mail.headers);
+  if (twice.length > 0) {
+    return { ok: false, reason: `the message has more than one ${twice.join(', ')} header: what a signature vouches for and what the desk would read can differ, so no proof counts` };
+  }
   const recipients = [...mail.to, ...mail.cc].map((a) => a.address);
   for (const h of ['delivered-to', 'x-original-to', 'envelope-to']) recipients.push(...(mail.headers.get(h) ?? []).map((v) => v.replace(/[<>\s]/g, '')));
   const ok = (method: AuthMethod): AuthResult | null => (o.accept.includes(method) ? { ok: true, method } : null);
@@ -31,36 +40,44 @@ export function authenticateEngineer(
     const r = ok('token');
     if (r) return r;
   }
-  if (domain && o.dkimPass.includes(domain)) {
+  if (domain && o.dkimPass.some((d) => aligned(d, domain))) {
     const r = ok('dkim');
     if (r) return r;
   }
-  if (o.trustedAuthservId && authResultsPass(mail, from, o.trustedAuthservId)) {
+  if (domain && o.trustedAuthservId && authResultsPass(mail, domain, o.trustedAuthservId)) {
     const r = ok('authentication-results');
     if (r) return r;
   }
   return {
     ok: false,
-    reason: `no accepted proof that ${from} sent it (accepted for this engineer: ${o.accept.join(', ')}; a valid reply token for ${ticketNumber}${o.accept.includes('dkim') ? `, a DKIM signature of ${domain || '?'}` : ''}${o.trustedAuthservId ? `, an Authentication-Results pass from ${o.trustedAuthservId}` : ''})`,
+    reason: `no accepted proof that ${from} sent it (accepted for this engineer: ${o.accept.join(', ')}; a valid reply token for ${ticketNumber}${o.accept.includes('dkim') ? `, a DKIM signature of ${domain || '?'} covering From and the whole body` : ''}${o.trustedAuthservId ? `, a pass for ${domain || '?'} in the topmost Authentication-Results, from ${o.trustedAuthservId}` : ''})`,
   };
 }
 
-function authResultsPass(mail: ParsedEmail, from: string, authservId: string): boolean {
-  const domain = from.split('@')[1]?.toLowerCase();
-  if (!domain) return false;
-  return (mail.headers.get('authentication-results') ?? []).some((h) => {
-    const [id, ...rest] = h.split(';');
-    if (id.trim().toLowerCase() !== authservId.toLowerCase()) return false;
-    return rest.some((r) => {
-      const s = r.trim().toLowerCase();
-      return (
-        (/^dkim=pass\b/.test(s) && new RegExp(`header\\.(?:d=|i=@)${escape(domain)}\\b`).test(s)) ||
-        (/^dmarc=pass\b/.test(s) && new RegExp(`header\\.from=${escape(domain)}\\b`).test(s))
-      );
-    });
+/**
+ * Our receiving server's verdict: only the topmost Authentication-Results
+ * (the last one added, by the server that delivered to us) and only with our
+ * authserv-id. Any below it, whatever id they carry, came with the message.
+ * A dkim pass counts when its header.d (and header.i, if given) is aligned
+ * with the From domain; a dmarc pass when its header.from is the From domain.
+ */
+function authResultsPass(mail: ParsedEmail, domain: string, authservId: string): boolean {
+  const top = mail.headers.get('authentication-results')?.[0];
+  const ar = top === undefined ? null : parseAuthResults(top);
+  if (!ar || ar.authservId.toLowerCase() !== authservId.toLowerCase()) return false;
+  return ar.results.some((r) => {
+    if (r.result !== 'pass') return false;
+    const values = (property: string) => r.props.filter((p) => p.ptype === 'header' && p.property === property).map((p) => p.value);
+    if (r.method === 'dkim') {
+      const ds = values('d');
+      const is = values('i').map((i) => (i.includes('@') ? i.slice(i.lastIndexOf('@') + 1) : ''));
+      const claimed = [...ds, ...is];
+      return claimed.length > 0 && claimed.every((d) => aligned(d, domain));
+    }
+    if (r.method === 'dmarc') {
+      const froms = values('from');
+      return froms.length > 0 && froms.every((f) => normalDomain(f) === domain);
+    }
+    return false;
   });
-}
-
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -3,16 +3,39 @@ import { dkimVerify } from 'mailauth';
 /** A DNS TXT lookup as mailauth calls it; tests hand in a stub, the daemon uses the system's DNS. */
 export type Resolver = (name: string, type: string) => Promise<unknown>;
 
+/** The fields of one of mailauth's results that we read (its typings leave most of them out). */
+interface Signature {
+  signingDomain?: string;
+  status?: { result?: string; underSized?: number };
+  /** The header fields the signature really covers, as "From: To: Subject". */
+  signingHeaders?: { keys?: string };
+  /** Set when the signature has l=: then the canonical body's bytes hashed, in all, and the limit. */
+  canonBodyLengthLimited?: boolean;
+  canonBodyLength?: number;
+  canonBodyLengthTotal?: number;
+  canonBodyLengthLimit?: number;
+}
+
 /**
- * The domains whose DKIM signatures on this message verify (mailauth).
- * An unsigned message costs no DNS lookup.
+ * The domains (d=) of the DKIM signatures on this message that vouch for it
+ * whole (mailauth verifies them): each must verify, sign the From field, and
+ * sign the whole body. Whether a domain is the sender's is the caller's
+ * question. An unsigned message costs no DNS lookup.
  */
 export async function dkimPassDomains(raw: Buffer, resolver?: Resolver): Promise<string[]> {
   if (!/^dkim-signature:/im.test(raw.subarray(0, headerEnd(raw)).toString('latin1'))) return [];
   const res = await dkimVerify(raw, resolver ? { resolver: resolver as never } : {});
-  return (res.results ?? [])
-    .filter((r: { status?: { result?: string }; signingDomain?: string }) => r.status?.result === 'pass' && r.signingDomain)
-    .map((r: { signingDomain?: string }) => r.signingDomain!.toLowerCase());
+  return ((res.results ?? []) as Signature[]).filter(vouchesForAll).map((r) => r.signingDomain!.toLowerCase());
+}
+
+function vouchesForAll(r: Signature): boolean {
+  if (r.status?.result !== 'pass' || !r.signingDomain) return false;
+  // h= without From: anyone may write any From over it.
+  const signed = (r.signingHeaders?.keys ?? '').split(':').map((k) => k.trim().toLowerCase());
+  if (!signed.includes('from')) return false;
+  // l= shorter than the body: what follows (an appended MIME part) is nobody's word (mailauth: underSized).
+  if (r.canonBodyLengthLimited) return !r.status.underSized && r.canonBodyLength === r.canonBodyLengthTotal && r.canonBodyLengthLimit === r.canonBodyLengthTotal;
+  return true;
 }
 
 function headerEnd(raw: Buffer): number {
