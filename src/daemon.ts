@@ -78,6 +78,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
     }),
     sla,
     ownAddresses: config.mailboxes.flatMap((m) => m.addresses),
+    trustedAuthservId: config.security.trusted_authserv_id,
     log: log.child({ component: 'intake' }),
     blobs,
     numbering: createNumbering({

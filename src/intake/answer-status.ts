@@ -25,7 +25,7 @@ export function answerStatus(
   p: Prepared,
   number: string | null,
   now: Date,
-  deps: { templates: Templates; engineers: readonly Engineer[]; roles: Roles; mayAnswer: boolean },
+  deps: { templates: Templates; engineers: readonly Engineer[]; roles: Roles; mayAnswer: boolean; believed: boolean },
 ): Outcome {
   const { mail, input } = p;
   const mailbox = input.mailbox;
@@ -33,7 +33,7 @@ export function answerStatus(
   const at = now.toISOString();
   const asker = mail.from?.address;
   const found = number ? ticketByNumber(tx, number) : null;
-  const allowed = !!found && isParticipant(tx, found.id, asker, deps.roles);
+  const allowed = !!found && deps.believed && isParticipant(tx, found.id, asker, deps.roles);
   const messageId = insertMessage(tx, inboundRow(p, allowed ? found!.id : null, at), p.files);
   addEvent(tx, { ticketId: allowed ? found!.id : null, messageId, type: allowed ? 'status.queried' : 'status.query.refused', actor: asker ?? 'unknown', at: now, data: { number } });
   if (asker && deps.mayAnswer) {

@@ -36,6 +36,8 @@ export interface IntakeDeps {
   desk: CommandDesk;
   /** The desk's own addresses (every mailbox's): never a participant, and forged in a From from outside. */
   ownAddresses: readonly string[];
+  /** Our receiving server's authserv-id (security.trusted_authserv_id): its dmarc=fail disowns a customer's From. */
+  trustedAuthservId?: string;
   log: Logger;
   attachmentMaxBytes: number;
   /** How long after `resolved` a customer's reply reopens the request (after that it opens a new one). */
@@ -127,7 +129,7 @@ export class Intake {
   private judge(r: Received): { outcome: Outcome; report: () => void } {
     const { log, numbering, db } = this.deps;
     const { input, mail, raw } = r;
-    const ctx = { db, mail, input, sha256: raw.sha256, numbering, roles: this.roles };
+    const ctx = { db, mail, input, sha256: raw.sha256, numbering, roles: this.roles, trustedAuthservId: this.deps.trustedAuthservId };
     const verdicts = this.filters.map((f) => f.run(ctx)).filter((v): v is Verdict => v !== null);
     const ignored = (ticketNumber: string | null) => ({
       outcome: { outcome: 'ignored', reason: 'duplicate', ticketNumber, messageId: mail.messageId } as Outcome,
@@ -193,11 +195,14 @@ export class Intake {
   /** Which of the closed set of outcomes this message gets, and its writes (in the caller's transaction). */
   private route(tx: Tx, p: Prepared, now: Date): { outcome: Outcome; notified: number } {
     const v = (outcome: Outcome, notified = 0) => ({ outcome, notified });
-    const hit = verdictOf(p.verdicts, 'followUpOf');
+    const fromEngineer = this.deps.notifier.isEngineer(p.mail.from?.address);
+    // A customer our server says is disowned by their domain is a stranger to every request the mail names (an engineer's proofs are the desk's to check).
+    const unproven = fromEngineer ? undefined : verdictOf(p.verdicts, 'unproven');
+    const named = verdictOf(p.verdicts, 'followUpOf');
+    const hit = unproven ? undefined : named;
     const automated = verdictOf(p.verdicts, 'automated');
     const forged = verdictOf(p.verdicts, 'forged');
     const messageId = p.mail.messageId;
-    const fromEngineer = this.deps.notifier.isEngineer(p.mail.from?.address);
     const sla = this.deps.sla;
     // Plan and severity a new request would get (machines' mail gets no SLA).
     const a = sla && !automated ? assign(sla, p.mail.from?.address, p.mail.subject, p.mail.text) : null;
@@ -213,7 +218,7 @@ export class Intake {
     }
     if (fromEngineer && automated) return v(engineerMachine(tx, p, hit, automated, now));
     if (query && !automated && !fromEngineer) {
-      return v(answerStatus(tx, p, query.number ?? hit?.number ?? null, now, { templates: this.deps.templates, engineers: this.deps.notifier.engineers, roles: this.roles, mayAnswer }));
+      return v(answerStatus(tx, p, query.number ?? hit?.number ?? null, now, { templates: this.deps.templates, engineers: this.deps.notifier.engineers, roles: this.roles, mayAnswer, believed: !unproven }));
     }
     if (hit && fromEngineer) return v(this.deps.desk.handle(tx, p, hit, now));
     if (hit) {
@@ -232,7 +237,7 @@ export class Intake {
     const limited = a && sla ? overLimit(tx, p, a, sla, this.deps.templates, now, mayAnswer) : null;
     if (limited) return v(limited);
     // A sender who names a request they are not on gets one of their own, linked for the engineers, and learns nothing of the other.
-    const stranger = verdictOf(p.verdicts, 'strangerTo');
+    const stranger = verdictOf(p.verdicts, 'strangerTo') ?? named;
     const c = createRequest(tx, p, this.deps, now, a, stranger ? { ticketId: stranger.ticketId, number: stranger.number, reason: `${p.mail.from?.address ?? 'the sender'} is not on ${stranger.number} (${stranger.via})`, as: 'stranger' } : undefined);
     return v(created(c, messageId, stranger?.number), c.notified);
   }

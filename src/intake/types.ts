@@ -25,6 +25,7 @@ export type Verdict =
   | { filter: string; duplicateOf: { messageId: number; ticketNumber: string | null } }
   | { filter: string; idReused: { messageId: number; ticketNumber: string | null } }
   | { filter: string; forged: string }
+  | { filter: string; unproven: string }
   | { filter: string; automated: Automated }
   | { filter: string; noReply: string }
   | { filter: string; followUpOf: ThreadHit }
@@ -41,7 +42,7 @@ export interface BounceOf {
   recipients: FailedRecipient[];
 }
 
-type VerdictKey = 'duplicateOf' | 'idReused' | 'forged' | 'automated' | 'noReply' | 'followUpOf' | 'strangerTo' | 'statusQuery' | 'bounceOf';
+type VerdictKey = 'duplicateOf' | 'idReused' | 'forged' | 'unproven' | 'automated' | 'noReply' | 'followUpOf' | 'strangerTo' | 'statusQuery' | 'bounceOf';
 
 /** What the first filter that said `key` said, or undefined. */
 export function verdictOf<K extends VerdictKey>(verdicts: readonly Verdict[], key: K): Extract<Verdict, Record<K, unknown>>[K] | undefined {
@@ -57,6 +58,8 @@ export interface FilterContext {
   sha256: string;
   numbering: Numbering;
   roles: Roles;
+  /** Our receiving server's authserv-id: only its topmost Authentication-Results is believed. */
+  trustedAuthservId?: string;
 }
 
 export interface Filter {

@@ -57,6 +57,7 @@ export function intakeHarness(
     sla: opts.sla,
     requiredInfo: opts.requiredInfo,
     ownAddresses: opts.ownAddresses ?? mailbox().addresses,
+    trustedAuthservId: 'mx.vendor.test',
     log: silent,
     blobs: { raw: new BlobStore(path.join(dataDir, 'raw')), attachments: new BlobStore(path.join(dataDir, 'attachments')) },
     numbering: createNumbering({ format: 'SUP-{year}-{seq:6}', yearlyReset: true, timeZone: 'Europe/Moscow' }),

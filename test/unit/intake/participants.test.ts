@@ -126,3 +126,38 @@ test('a mail that names requests by References and by number joins the one its s
   expect(r.onTicket1()).toBe(1);
   r.h.close();
 });
+
+describe('a customer\'s From that our own server says its domain disowns', () => {
+  const ar = (verdict: string) => `Authentication-Results: mx.vendor.test; spf=fail smtp.mailfrom=evil.test; dkim=none; dmarc=${verdict} header.from=customer.test`;
+
+  test('dmarc=fail in our topmost Authentication-Results: a stranger, who reopens nothing and learns nothing', async () => {
+    const r = await registered();
+    r.h.db.$client.prepare("UPDATE tickets SET status = 'awaiting_info'").run();
+    const out = await r.send({ from: CUSTOMER, headers: [ar('fail')] });
+    expect(out).toMatchObject({ outcome: 'created', ticketNumber: 'SUP-2026-000002', linkedTo: 'SUP-2026-000001' });
+    expect(r.ticket1().status).toBe('awaiting_info');
+    expect(r.onTicket1()).toBe(1);
+    await r.send({ from: CUSTOMER, subject: 'статус SUP-2026-000001', body: '', headers: [ar('fail')] });
+    expect(r.h.all<{ kind: string }>("SELECT kind FROM outbox WHERE kind LIKE 'status%'").map((o) => o.kind)).toEqual(['status-unknown']);
+    r.h.close();
+  });
+
+  test.each([
+    ['a dmarc=fail the sender wrote below our real header', [ar('pass'), 'Authentication-Results: mx.vendor.test; dmarc=fail header.from=customer.test']],
+    ['a dmarc=fail from another server', ['Authentication-Results: mx.other.test; dmarc=fail header.from=customer.test']],
+    ['a dmarc=fail for another domain', ['Authentication-Results: mx.vendor.test; dmarc=fail header.from=customer.test.evil.test']],
+    ['no Authentication-Results at all', []],
+  ])('is believed with %s', async (_what, headers) => {
+    const r = await registered();
+    expect(await r.send({ from: CUSTOMER, headers })).toMatchObject({ outcome: 'appended', ticketNumber: 'SUP-2026-000001' });
+    r.h.close();
+  });
+
+  test('two From headers are no sender one can believe', async () => {
+    const r = await registered();
+    const out = await r.send({ from: CUSTOMER, headers: ['From: mallory@evil.test'] });
+    expect(out).toMatchObject({ outcome: 'created', linkedTo: 'SUP-2026-000001' });
+    expect(r.onTicket1()).toBe(1);
+    r.h.close();
+  });
+});

@@ -1,0 +1,24 @@
+import type { ParsedEmail } from '../mail/parse';
+import { parseAuthResults } from './auth-results';
+import { normalDomain } from './domains';
+
+/**
+ * Why a customer's From is not to be believed, or null. A customer has no
+ * token and no listed domain, so their From is taken as it is, unless our
+ * own receiving server says the domain's owner disowns it: a dmarc=fail for
+ * exactly that From domain in the topmost Authentication-Results with our
+ * authserv-id. Two From headers are no sender at all. Such a mail is still
+ * processed, but as a stranger's: it joins no request and learns nothing.
+ */
+export function disownedSender(mail: Pick<ParsedEmail, 'from' | 'headers'>, trustedAuthservId: string | undefined): string | null {
+  if ((mail.headers.get('from')?.length ?? 0) > 1) return 'the message has more than one From header';
+  const domain = normalDomain(mail.from?.address.split('@')[1] ?? '');
+  const top = mail.headers.get('authentication-results')?.[0];
+  if (!domain || !trustedAuthservId || top === undefined) return null;
+  const ar = parseAuthResults(top);
+  if (!ar || ar.authservId.toLowerCase() !== trustedAuthservId.toLowerCase()) return null;
+  const failed = ar.results.some(
+    (r) => r.method === 'dmarc' && r.result === 'fail' && r.props.some((p) => p.ptype === 'header' && p.property === 'from' && normalDomain(p.value) === domain),
+  );
+  return failed ? `${trustedAuthservId} found dmarc=fail for ${domain}: the domain's owner does not vouch for this From` : null;
+}
