@@ -1,7 +1,6 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, like, or } from 'drizzle-orm';
 import { authenticateEngineer, type AuthOptions } from '../auth/authenticate';
 import { attachments, messages, outbox, tickets } from '../db/schema';
-import { newPart } from '../mail/quotes';
 import type { Engineer, Notifier } from '../outbox/notify';
 import { queueFrom } from '../outbox/queue';
 import type { Templates } from '../outbox/templates';
@@ -12,6 +11,7 @@ import { inboundRow, type Prepared } from '../intake/prepared';
 import type { ThreadHit } from '../intake/thread/types';
 import type { Outcome } from '../intake/types';
 import { parseCommands, type Command } from './parse';
+import { internalLine, ownText } from './reply-text';
 import { markReacted, onStatusChange, recompute, severityIn, type SlaPolicy } from '../sla/clock';
 
 const NO_SUBJECT = { ru: '(без темы)', en: '(no subject)' } as const;
@@ -53,11 +53,20 @@ export class CommandDesk {
       return { outcome: 'rejected', ticketNumber: t.number, messageId: mail.messageId, reason: auth.reason };
     }
 
-    const parsed = parseCommands(mail.subject, newPart(mail.text), { engineers: this.d.engineers, lines: this.lines });
-    if (parsed.refused.length > 0) {
-      event('command.refused', { refused: parsed.refused, message: mail.messageId, auth: auth.method });
-      confirm({ refused: parsed.refused, status: t.status });
-      return { outcome: 'command', ticketNumber: t.number, messageId: mail.messageId, applied: [], refused: parsed.refused, relayed: false };
+    // Commands in the subject are the engineer's only: the request's own subject (the customer's words, in every "Re:") is taken out first.
+    const subject = t.subject ? mail.subject.replace(t.subject, ' ') : mail.subject;
+    const parsed = parseCommands(subject, ownText(mail.text, [...input.mailbox.addresses, input.mailbox.from_name]), { engineers: this.d.engineers, lines: this.lines });
+    const refused = [...parsed.refused];
+    const leaked = parsed.body ? internalLine(parsed.body, this.internalMail(tx, t.id), this.customerText(tx, t.id)) : null;
+    if (leaked) refused.push({ source: leaked, reason: 'this is text of our internal mail to engineers (a quoted notification?), so nothing was sent: write your answer above the quoted mail, without it' });
+    if (refused.length > 0) {
+      event('command.refused', { refused, message: mail.messageId, auth: auth.method });
+      confirm({ refused, status: t.status });
+      return { outcome: 'command', ticketNumber: t.number, messageId: mail.messageId, applied: [], refused, relayed: false };
+    }
+    if (parsed.commands.length === 0 && parsed.body === '') {
+      // Nothing of the engineer's own above the quote: nothing goes to the customer, and the engineer is told so.
+      event('reply.empty', { message: mail.messageId, auth: auth.method, note: 'no text above the quoted mail and no command: nothing relayed' });
     }
 
     const update: Partial<typeof tickets.$inferInsert> = { updatedAt: at };
@@ -133,6 +142,28 @@ export class CommandDesk {
       mail: { from: m.fromAddress ? { address: m.fromAddress, name: m.fromName ?? '' } : null, subject: m.subject ?? '', text: m.text ?? '' },
       files,
     };
+  }
+
+  /** The text of the mail we sent to engineers on the request: notifications, confirmations, SLA notices. */
+  private internalMail(tx: Tx, ticketId: number): string[] {
+    return tx
+      .select({ text: outbox.text })
+      .from(outbox)
+      .where(and(eq(outbox.ticketId, ticketId), or(like(outbox.kind, 'notify-%'), like(outbox.kind, 'sla-%'), eq(outbox.kind, 'confirm'))))
+      .all()
+      .map((r) => r.text);
+  }
+
+  /** What others than engineers wrote on the request (the customer's mails), which our notifications quote. */
+  private customerText(tx: Tx, ticketId: number): string[] {
+    const engineers = new Set(this.d.engineers.map((e) => e.address));
+    return tx
+      .select({ from: messages.fromAddress, text: messages.text })
+      .from(messages)
+      .where(and(eq(messages.ticketId, ticketId), eq(messages.direction, 'in')))
+      .all()
+      .filter((m) => !engineers.has(m.from ?? ''))
+      .map((m) => m.text ?? '');
   }
 
   /** The customer's latest message, and the thread's Message-IDs, for In-Reply-To/References. */

@@ -37,12 +37,15 @@ export function classifyAutomated(mail: Pick<ParsedEmail, 'headers' | 'from' | '
   const from = mail.from?.address ?? '';
   if (/^(mailer-daemon|postmaster)@/i.test(from)) return { kind: 'bounce', reason: `sender ${from}` };
   if (h('x-failed-recipients')) return { kind: 'bounce', reason: 'X-Failed-Recipients' };
+  // After the bounces (a desk's mail returned is a bounce first), before the rest: the reason names the desk.
+  const desk = otherDesk(h);
+  if (desk) return { kind: 'auto-reply', reason: desk };
   const autoSubmitted = h('auto-submitted');
   if (autoSubmitted && !/^no\b/i.test(autoSubmitted)) {
     return { kind: 'auto-reply', reason: `Auto-Submitted: ${autoSubmitted}` };
   }
   const precedence = h('precedence');
-  if (precedence && /^(bulk|junk|list)$/i.test(precedence)) {
+  if (precedence && /^(bulk|junk|list|auto_reply)$/i.test(precedence)) {
     return { kind: precedence.toLowerCase() === 'list' ? 'list' : 'auto-reply', reason: `Precedence: ${precedence}` };
   }
   if (h('list-id')) return { kind: 'list', reason: 'List-Id' };
@@ -56,6 +59,32 @@ export function classifyAutomated(mail: Pick<ParsedEmail, 'headers' | 'from' | '
   // RFC 3834 auto-replies use the null sender too, so this comes after every auto-reply signal.
   const returnPath = envelopeSender ?? h('return-path');
   if (returnPath !== undefined && /^<?\s*>?$/.test(returnPath)) return { kind: 'bounce', reason: 'null sender (Return-Path: <>)' };
+  return null;
+}
+
+/**
+ * Headers other ticket systems put on the mail they send, so that two desks
+ * never answer each other (each answer a new request, a registration reply,
+ * forever). Read from their sources and real mails:
+ * - X-Loop: procmail, mailing lists, OTRS/Znuny/OTOBO and Zammad (`X-Loop: yes`
+ *   on their auto-replies and notifications);
+ * - X-OTRS-Loop, X-OTOBO-Loop, X-KIX-Loop: OTRS and its forks ("no"/"false"
+ *   mean no loop, as OTRS reads them); X-No-Loop, which OTRS counts too;
+ * - X-RT-Loop-Prevention: Request Tracker, its rtname on every mail it sends;
+ * - X-Redmine-Host, X-JIRA-FingerPrint, X-Zendesk-From-Account-Id: on every
+ *   mail of Redmine, Jira and Zendesk (all of them generated).
+ * osTicket sets none of its own: its auto-replies carry Auto-Submitted and
+ * Precedence: auto_reply, read below. For Freshdesk we found none either.
+ * A header we do not list still stops at the caps.
+ */
+const DESK_HEADERS = ['x-loop', 'x-otrs-loop', 'x-otobo-loop', 'x-kix-loop', 'x-no-loop', 'x-rt-loop-prevention', 'x-redmine-host', 'x-jira-fingerprint', 'x-zendesk-from-account-id'];
+
+function otherDesk(h: (name: string) => string | undefined): string | null {
+  for (const name of DESK_HEADERS) {
+    const value = h(name);
+    if (value === undefined || /^(no|false)$/i.test(value)) continue;
+    return `loop header of another desk (or list) ${name}: ${value.slice(0, 80)}`;
+  }
   return null;
 }
 

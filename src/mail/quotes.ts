@@ -2,7 +2,8 @@
  * The new part of a reply: what the writer typed, without the quoted history
  * and the signature below it. Rule-based, line by line; tested on the reply
  * corpus (clients in many languages, English and Russian quote headers).
- * When nothing would be left, the text is returned as it was.
+ * When nothing would be left, newPart returns the text as it was and
+ * replyPart returns nothing.
  */
 
 /** Words that end a quote header in many languages ("On … wrote:", "… пишет:", …). */
@@ -25,6 +26,21 @@ const SIGNATURE = /^-- ?$/;
 const DELIMITER = /^\s*(?:[-_=*#~+—ᐧ]{2,}|ᐧ)\s*$/;
 
 export function newPart(text: string): string {
+  return ownPart(text) ?? text.trim();
+}
+
+/**
+ * The new part, or '' when there is none: for text that must never pass on
+ * what it quotes (an engineer's answer, whose quote is our internal
+ * notification). newPart keeps the whole text then, as a customer's mail
+ * must never turn into nothing.
+ */
+export function replyPart(text: string): string {
+  return ownPart(text) ?? '';
+}
+
+/** What the writer typed, or null when nothing but quoted history is found. */
+function ownPart(text: string): string | null {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const cut = firstBoundary(lines, 0);
   const above = tidy(lines.slice(0, cut));
@@ -35,7 +51,7 @@ export function newPart(text: string): string {
   const quoted = end;
   while (end < lines.length && (lines[end].trim() === '' || /^\s*>/.test(lines[end]))) end++;
   const below = end > quoted && end < lines.length ? tidy(lines.slice(end, firstBoundary(lines, end))) : '';
-  return below || text.trim();
+  return below || null;
 }
 
 /** Drops trailing quoted lines (">"), blank lines and bare delimiters. */

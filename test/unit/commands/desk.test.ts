@@ -118,3 +118,137 @@ test('the customer answering after awaiting_info: back in progress and the engin
   expect(s.sent('notify-followup').map((r) => r.to_address)).toEqual(['anna@vendor.test']);
   s.h.close();
 });
+
+describe('fail closed on commands: a line that looks like a command but is not one refuses the whole message', () => {
+  test.each([
+    ['# note', 'malformed: a space between # and the command'],
+    ['\u200b#note', 'invisible characters (U+200B)'],
+    ['\ufeff\u200b#note', 'invisible characters (U+200B)'],
+    ['\uff03note', 'full-width or other compatibility characters (U+FF03)'],
+    ['#n\u043ete', 'look-alike letters (U+043E)'],
+  ])('%j: nothing applied, nothing relayed, the engineer told why', async (line, why) => {
+    const s = await setup();
+    const out = await s.engineer(`${line}\nКлиент звонил, у них сеть. Мобильный директора: +7 900 000-00-00.`);
+    expect(out).toMatchObject({ outcome: 'command', applied: [], relayed: false, refused: [expect.objectContaining({ reason: expect.stringContaining(why) })] });
+    expect(s.sent('relay')).toEqual([]);
+    expect(s.ticket().status).toBe('new');
+    const [confirm] = s.sent('confirm');
+    expect(confirm.text).toContain(why);
+    expect(confirm.text).toContain('Клиенту ничего не отправлено.');
+    expect(s.events('command.refused')).toHaveLength(1);
+    s.h.close();
+  });
+
+  test('a #note further down, after a greeting, is refused rather than relayed; the same note at the top stays internal', async () => {
+    const s = await setup();
+    expect(await s.engineer('Коллеги,\n#note клиент сложный, звонить только директору')).toMatchObject({ relayed: false, refused: [expect.objectContaining({ source: '#note клиент сложный, звонить только директору' })] });
+    expect(await s.engineer('#note клиент сложный, звонить только директору')).toMatchObject({ relayed: false, refused: [], applied: ['#note клиент сложный, звонить только директору'] });
+    expect(s.sent('relay')).toEqual([]);
+    s.h.close();
+  });
+
+  test('a command the customer wrote into the subject is not the engineer\'s: a plain answer does not run it', async () => {
+    const h = intakeHarness({ engineers: ENGINEERS });
+    const first = buildMail({ from: 'ivan@customer.test', to: 'support@example.test', subject: 'Вход #status closed', body: 'Помогите.' });
+    await h.intake.process({ raw: first.raw, mailbox: mb, receivedAt: h.clock.now() });
+    const token = replyAddress(TOKEN_SECRET, 'support@example.test', 'SUP-2026-000001', 'anna@vendor.test');
+    const reply = (subject: string, body: string) => h.intake.process({ raw: buildMail({ from: 'anna@vendor.test', to: token, subject, body }).raw, mailbox: mb, receivedAt: h.clock.now() });
+    expect(await reply('Re: [SUP-2026-000001] Вход #status closed', 'Смотрим.')).toMatchObject({ applied: [], relayed: true, status: 'in_progress' });
+    expect(await reply('Re: [SUP-2026-000001] Вход #status closed #status resolved', 'Готово.')).toMatchObject({ applied: ['#status resolved'], status: 'resolved' }); // the engineer's own
+    h.close();
+  });
+});
+
+describe('a reply with no new text relays nothing: our internal notification never reaches the customer', () => {
+  /** The notification Anna got, as her mail client quotes it. */
+  const styles: [string, (n: string, answer: string) => string][] = [
+    ['Gmail "On … wrote:" with ">"', (n, a) => `${a}\n\nOn Fri, 20 Nov 2026 at 12:30, Support <support@example.test> wrote:\n${n.split('\n').map((l) => `> ${l}`).join('\n')}`],
+    ['Outlook "-----Original Message-----", no ">"', (n, a) => `${a}\n\n-----Original Message-----\nFrom: Служба поддержки <support@example.test>\nSent: Friday, November 20, 2026 12:30 PM\nTo: anna@vendor.test\nSubject: [SUP-2026-000001] Не работает вход\n\n${n}`],
+    ['Outlook "От: … Отправлено: …" block, no ">"', (n, a) => `${a}\n\n________________________________\nОт: Служба поддержки <support@example.test>\nОтправлено: 20 ноября 2026 г. 12:30\nКому: anna@vendor.test\nТема: [SUP-2026-000001] Не работает вход\n\n${n}`],
+    ['a quote header we do not know, no ">"', (n, a) => `${a}\n\nСлужба поддержки | 20.11.2026 12:30\n\n${n}`],
+    ['the notification pasted with no header at all', (n, a) => `${a}\n\n${n}`],
+  ];
+
+  test.each(styles)('%s: only quoted → nothing relayed (event, confirmation); with an answer above → the answer alone', async (_name, quote) => {
+    const s = await setup();
+    const [note] = s.sent('notify-new');
+    expect(await s.engineer(quote(note.text, ''))).toMatchObject({ outcome: 'command', applied: [], refused: [], relayed: false });
+    expect(s.sent('relay')).toEqual([]);
+    expect(s.events('reply.empty')).toHaveLength(1);
+    expect(s.sent('confirm')[0].text).toContain('Клиенту ничего не отправлено.');
+    expect(s.ticket().status).toBe('new'); // nothing was answered
+
+    expect(await s.engineer(quote(note.text, 'Добрый день! Смотрим, вернёмся через час.'))).toMatchObject({ relayed: true, status: 'in_progress' });
+    const [relay] = s.sent('relay');
+    expect(relay.text).toContain('Добрый день! Смотрим, вернёмся через час.');
+    for (const internal of ['Новое обращение', 'Линия:', 'Приоритет:', 'Ответьте на это письмо', 'Команды', '##-', 'Помогите.']) expect(relay.text).not.toContain(internal);
+    s.h.close();
+  });
+
+  test('an HTML-only reply (Gmail blockquote, Outlook div) that only quotes relays nothing; with an answer above, the answer alone', async () => {
+    const s = await setup();
+    const [note] = s.sent('notify-new');
+    const html = (answer: string, outlook: boolean) => {
+      const quoted = note.text.split('\n').map((l) => `${l}<br>`).join('\n');
+      const body = outlook
+        ? `<html><body><div>${answer}</div><div style="border-top:solid #E1E1E1 1.0pt"><p><b>From:</b> Служба поддержки &lt;support@example.test&gt;<br><b>Sent:</b> Friday, November 20, 2026 12:30 PM<br><b>To:</b> anna@vendor.test<br><b>Subject:</b> [SUP-2026-000001] Не работает вход</p></div><div>${quoted}</div></body></html>`
+        : `<div dir="ltr">${answer}</div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">On Fri, 20 Nov 2026 at 12:30, Служба поддержки &lt;support@example.test&gt; wrote:<br></div><blockquote class="gmail_quote" style="margin:0px 0px 0px 0.8ex">${quoted}</blockquote></div>`;
+      const m = buildMail({ from: 'Анна <anna@vendor.test>', to: s.token, subject: 'Re: [SUP-2026-000001] Не работает вход', body });
+      return s.h.intake.process({ raw: Buffer.from(m.raw.toString('latin1').replace('Content-Type: text/plain', 'Content-Type: text/html'), 'latin1'), mailbox: mb, receivedAt: s.h.clock.now() });
+    };
+    for (const outlook of [false, true]) expect(await html('', outlook)).toMatchObject({ refused: [], relayed: false });
+    expect(s.sent('relay')).toEqual([]);
+    expect(s.events('reply.empty')).toHaveLength(2);
+    expect(await html('Добрый день! Смотрим.', true)).toMatchObject({ relayed: true });
+    const [relay] = s.sent('relay');
+    expect(relay.text).toContain('Добрый день! Смотрим.');
+    expect(relay.text).not.toContain('Новое обращение');
+    expect(relay.text).not.toContain('Линия:');
+    s.h.close();
+  });
+
+  test('the notification attached as a message (Outlook "attach original"), not quoted, is not relayed', async () => {
+    const s = await setup();
+    const [note] = s.sent('notify-new');
+    const b = 'b-attached';
+    const head = buildMail({ from: 'Анна <anna@vendor.test>', to: s.token, subject: 'Re: [SUP-2026-000001] Не работает вход', body: '' }).raw.toString('latin1').split('\r\n\r\n')[0];
+    const raw = Buffer.from(
+      [
+        head.replace(/Content-Type: text\/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit/, `Content-Type: multipart/mixed; boundary="${b}"`),
+        '',
+        `--${b}`,
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        '',
+        `--${b}`,
+        'Content-Type: message/rfc822',
+        '',
+        'From: support@example.test',
+        'Subject: [SUP-2026-000001] Не работает вход',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: 8bit',
+        '',
+        Buffer.from(note.text, 'utf8').toString('latin1'),
+        `--${b}--`,
+        '',
+      ].join('\r\n'),
+      'latin1',
+    );
+    expect(await s.h.intake.process({ raw, mailbox: mb, receivedAt: s.h.clock.now() })).toMatchObject({ relayed: false });
+    expect(s.sent('relay')).toEqual([]);
+    s.h.close();
+  });
+
+  test('without the marker (a template of our own, an old notification), text of our internal mail is refused, never relayed', async () => {
+    const s = await setup();
+    const [note] = s.sent('notify-new');
+    const unmarked = note.text.split('\n').slice(1).join('\n');
+    const out = await s.engineer(`Смотрим.\n\nСлужба поддержки | 20.11.2026 12:30\n\n${unmarked}`);
+    expect(out).toMatchObject({ applied: [], relayed: false, refused: [expect.objectContaining({ reason: expect.stringContaining('text of our internal mail to engineers') })] });
+    expect(s.sent('relay')).toEqual([]);
+    expect(s.sent('confirm')[0].text).toContain('Клиенту ничего не отправлено.');
+    // The customer's own words, quoted back to them, are no internal text.
+    expect(await s.engineer('Вы писали: «Помогите.» Смотрим.\nПомогите.')).toMatchObject({ relayed: true });
+    s.h.close();
+  });
+});

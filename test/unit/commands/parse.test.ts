@@ -4,13 +4,13 @@ const ctx = { engineers: [{ address: 'anna@vendor.test', name: 'Анна Ива�
 const parse = (text: string, subject = 'Re: [SUP-2026-000001] x') => parseCommands(subject, text, ctx);
 
 test('command lines at the top, then the text for the customer', () => {
-  const r = parse('#status awaiting_info\n#priority P2\n\nУточните, пожалуйста, версию.\n#status resolved is not a command here');
+  const r = parse('#status awaiting_info\n#priority P2\n\nУточните, пожалуйста, версию.\nСм. #1 в списке.\n# Шаги');
   expect(r.commands).toEqual([
     { name: 'status', status: 'awaiting_info', source: '#status awaiting_info' },
     { name: 'priority', priority: 'high', source: '#priority P2' },
   ]);
   expect(r.refused).toEqual([]);
-  expect(r.body).toBe('Уточните, пожалуйста, версию.\n#status resolved is not a command here');
+  expect(r.body).toBe('Уточните, пожалуйста, версию.\nСм. #1 в списке.\n# Шаги'); // a "#" before what is no command word stays text
   expect(r.note).toBe(false);
 });
 
@@ -58,4 +58,64 @@ test.each([
 
 test('two status changes in one message are refused', () => {
   expect(parse('#status resolved\n#wait other').refused).toEqual([{ source: '#status resolved + #wait other', reason: 'more than one status change in one message' }]);
+});
+
+describe('fail closed: what looks like a command but is not one refuses the message', () => {
+  test.each([
+    ['# note', /malformed: a space between # and the command \(write #note\)/],
+    ['#\u00a0note', /malformed: a space between # and the command/],
+    ['#', /malformed: # with no command/],
+    ['\u200b#note', /invisible characters \(U\+200B\)/],
+    ['\u2060#note', /invisible characters \(U\+2060\)/],
+    ['\u00ad#note', /invisible characters \(U\+00AD\)/],
+    ['\u3164#note', /invisible characters \(U\+3164\)/],
+    ['#no\u200dte', /invisible characters \(U\+200D\)/],
+    ['#status resolved\u200b', /invisible characters/],
+    ['\uff03note', /full-width or other compatibility characters \(U\+FF03\): type #note in plain letters/],
+    ['\ufe5fnote', /compatibility characters \(U\+FE5F\)/],
+    ['#\uff4e\uff4f\uff54\uff45', /compatibility characters/],
+    ['#n\u043ete', /looks like #note but is written with look-alike letters \(U\+043E\)/],
+    ['#\u0455tatus resolved', /looks like #status but is written with look-alike letters \(U\+0455\)/],
+    ['#n\u03bfte', /looks like #note .*U\+03BF/],
+    ['#no\u0301te', /looks like #note .*U\+00F3/],
+    ['#1', /not a command: a line at the top of a reply that begins with # is read as one/],
+  ])('%j at the top is refused, nothing relayed', (line, reason) => {
+    const r = parse(`${line}\nКлиент звонил, это у них сеть.`);
+    expect(r.commands).toEqual([]);
+    expect(r.refused).toEqual([{ source: expect.any(String), reason: expect.stringMatching(reason) }]);
+    expect(r.note).toBe(false);
+  });
+
+  test('the refusal shows the invisible character, so the engineer can see what was wrong', () => {
+    expect(parse('\u200b#note\nвнутреннее').refused[0].source).toBe('<U+200B>#note');
+  });
+
+  test('the plain forms are still commands', () => {
+    expect(parse('#note\nвнутреннее').note).toBe(true);
+    expect(parse('  #NOTE\nвнутреннее').note).toBe(true);
+    expect(parse('\u00a0#note:\nвнутреннее').note).toBe(true);
+    expect(parse('\u200b\n#note\nвнутреннее').note).toBe(true); // a line of nothing visible before it is a blank line
+    expect(parse('#assign Анна Иванова').refused).toEqual([]);
+  });
+
+  test.each([
+    ['Добрый день,\n#note клиент сложный', '#note клиент сложный'],
+    ['Добрый день,\n\n#status resolved', '#status resolved'],
+    ['Добрый день,\n#VPN', '#VPN'],
+    ['Добрый день,\n# note', '# note'],
+    ['Добрый день,\n\u200b#n\u043ete', '<U+200B>#nоte'],
+    ['#status resolved\n\nРешено.\n#note не забыть счёт', '#note не забыть счёт'],
+  ])('a command word at the start of a line after the text has begun refuses the message: %j', (text, source) => {
+    const r = parse(text);
+    expect(r.refused).toContainEqual({ source, reason: expect.stringContaining('a command after the text has begun is not applied') });
+  });
+
+  test('the subject: a command in look-alike letters, invisible characters or with a space is refused; a plain one is read', () => {
+    expect(parse('текст', 'Re: [SUP-2026-000001] x #n\u043ete').refused).toEqual([{ source: 'Re: [SUP-2026-000001] x #nоte', reason: expect.stringContaining('not written plainly') }]);
+    expect(parse('текст', 'Re: [SUP-2026-000001] x #\u200bnote').refused).toHaveLength(1);
+    expect(parse('текст', 'Re: [SUP-2026-000001] x \uff03note').refused).toHaveLength(1);
+    expect(parse('текст', 'Re: [SUP-2026-000001] x # status resolved').refused).toHaveLength(1);
+    expect(parse('текст', 'Re: [SUP-2026-000001] Заказ #123, # 5 и #статус').refused).toEqual([]);
+    expect(parse('текст', 'Re: [SUP-2026-000001] x #note').note).toBe(true);
+  });
 });

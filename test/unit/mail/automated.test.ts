@@ -1,5 +1,6 @@
 import { classifyAutomated, isNoReplyAddress } from '../../../src/mail/automated';
 import { parseEmail } from '../../../src/mail/parse';
+import { intakeHarness, mailbox } from '../../support/services';
 
 async function classify(headers: string, envelopeSender?: string) {
   const mail = await parseEmail(Buffer.from(`${headers}\r\nSubject: x\r\n\r\nbody\r\n`));
@@ -65,4 +66,52 @@ test.each([
 
 test('Apple iCloud vacation replies', async () => {
   expect((await classify('From: ivan@customer.test\r\nX-Apple-Action: VACATION'))?.kind).toBe('auto-reply');
+});
+
+describe('other desks\' loop headers are machine mail', () => {
+  /** What other ticket systems put on every mail they send (values from their sources and real mails), each alone: a relay may strip the rest. */
+  const desks = [
+    ['X-Loop: yes', 'Zammad, OTRS/Znuny auto-replies'],
+    ['X-Loop: support@desk.example.org', 'procmail, older OTRS'],
+    ['X-OTRS-Loop: yes', 'OTRS'],
+    ['X-OTRS-Loop: support@otrs.example.org', 'OTRS 2'],
+    ['X-OTOBO-Loop: yes', 'OTOBO'],
+    ['X-KIX-Loop: yes', 'KIX'],
+    ['X-No-Loop: yes', 'counted by OTRS'],
+    ['X-RT-Loop-Prevention: engineering.example.com', 'Request Tracker'],
+    ['X-Redmine-Host: redmine.example.org', 'Redmine'],
+    ['X-JIRA-FingerPrint: ba86a44d1de16baf461a884e98837e6f', 'Jira'],
+    ['X-Zendesk-From-Account-Id: 68b8aed', 'Zendesk'],
+    ['Precedence: auto_reply', 'osTicket auto-replies'],
+  ];
+  /** Headers a person's mail may carry that only look like those. */
+  const people = [
+    'X-OTRS-Loop: no',
+    'X-OTRS-Loop: false',
+    'X-OTRS-CustomerNo: skywalker@otrs.org', // a customer's header, set for OTRS's postmaster (otrs/test-email-8-bulgarian-cp1251.box)
+    'X-Mailer: Zammad Mail Service\r\nX-Powered-By: Zammad - Helpdesk/Support (https://zammad.org/)', // a Zammad agent writing (zammad/mail053.box)
+    'X-Mailer: osTicket Mailer',
+    'X-Looping-Test: yes',
+    'X-Mailer: The Bat! (v1.53d) Personal',
+  ];
+
+  test.each(desks)('%s (%s) → machine mail; a person\'s look-alike headers are not', async (h) => {
+    expect(await classify(`From: desk@desk.example.org\r\n${h}`)).toMatchObject({ kind: 'auto-reply', reason: expect.stringMatching(new RegExp(`^(loop header of another desk \\(or list\\) )?${h.split(':')[0]}:`, 'i')) });
+    for (const p of people) expect(await classify(`From: ivan@customer.test\r\n${p}`)).toBeNull();
+  });
+
+  test.each(desks)('%s: the mail is stored as a request, never answered; the same mail from a person gets its registration reply', async (h) => {
+    const harness = intakeHarness();
+    const mb = mailbox();
+    const mail = (extra: string, id: string) =>
+      Buffer.from(`From: Desk <desk@desk.example.org>\r\nTo: support@example.test\r\nSubject: [Ticket#10010] Ваш запрос получен\r\nMessage-ID: <${id}@desk.example.org>\r\n${extra}MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nWe received your request.\r\n`);
+    expect(await harness.intake.process({ raw: mail(`${h}\r\n`, 'a'), mailbox: mb, receivedAt: harness.clock.now() })).toMatchObject({ outcome: 'created', replyQueued: false });
+    expect(harness.all('SELECT id FROM outbox')).toEqual([]);
+    expect(harness.all<{ automated: string }>('SELECT automated FROM messages').map((m) => JSON.parse(m.automated).kind)).toEqual(['auto-reply']);
+    for (const [i, p] of people.entries()) {
+      expect(await harness.intake.process({ raw: mail(`${p}\r\n`, `p${i}`), mailbox: mb, receivedAt: harness.clock.now() })).toMatchObject({ outcome: 'created', replyQueued: true });
+    }
+    expect(harness.all<{ kind: string }>('SELECT kind FROM outbox').map((r) => r.kind)).toEqual(people.map(() => 'registration'));
+    harness.close();
+  });
 });
