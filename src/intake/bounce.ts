@@ -2,14 +2,19 @@ import { eq, sql } from 'drizzle-orm';
 import { outbox, suppressions, tickets } from '../db/schema';
 import type { Notifier } from '../outbox/notify';
 import { addEvent, insertMessage, type Tx } from '../ticket/store';
+import { insideAddress, tellLineOnce } from './bounce-internal';
 import { inboundRow, type Prepared } from './prepared';
 import type { BounceOf, Outcome } from './types';
 
 /**
- * A bounce, inside the caller's transaction: kept on the request of the mail
- * it returns as a delivery failure (or kept alone when it returns none of
- * ours), the returned outbox row marked bounced, the responsible engineer
- * told, and each address that failed for good suppressed for automatic mail.
+ * A bounce, inside the caller's transaction, kept as a delivery failure.
+ * What it may change depends on its proof (the filter's outboxId: it returns
+ * our mail to an address it says failed): with it, the returned outbox row
+ * is marked bounced, the responsible engineer told, and the proven address
+ * suppressed for automatic mail if it does not exist (a hard failure).
+ * Without it, it is only recorded. A bounce of our mail to an engineer or to
+ * one of our own addresses queues no mail to engineers except one notice to
+ * the rest of the line per failed address and period (else it loops).
  */
 export function deliveryFailure(
   tx: Tx,
@@ -17,39 +22,48 @@ export function deliveryFailure(
   b: BounceOf,
   now: Date,
   deps: { notifier: Notifier; suppressHours: number },
-): { outcome: Extract<Outcome, { outcome: 'bounced' }>; notified: number } {
+): { outcome: Extract<Outcome, { outcome: 'bounced' }>; notified: number; internal: string[] } {
   const at = now.toISOString();
+  const mailbox = p.input.mailbox;
   const messageId = insertMessage(tx, inboundRow(p, b.ticketId, at), p.files);
-  const failures = b.recipients.map((r) => ({ address: r.address, status: r.status, diagnostic: r.diagnostic, permanent: r.permanent }));
-  addEvent(tx, { ticketId: b.ticketId, messageId, type: 'delivery.failed', actor: p.mail.from?.address ?? 'mailer-daemon', at: now, data: { returned: b.returnedMessageId, failures } });
-  if (b.outboxId) {
-    const summary = failures.map((f) => `${f.address}: ${f.status ?? 'failed'}${f.diagnostic ? ` ${f.diagnostic}` : ''}`).join('; ');
-    tx.update(outbox).set({ status: 'bounced', lastError: summary.slice(0, 1000) }).where(eq(outbox.id, b.outboxId)).run();
+  const provenTo = b.outboxId ? tx.select({ to: outbox.toAddress }).from(outbox).where(eq(outbox.id, b.outboxId)).get()?.to.toLowerCase() ?? null : null;
+  const returnedTo = b.returnedMessageId ? tx.select({ to: outbox.toAddress }).from(outbox).where(eq(outbox.messageId, b.returnedMessageId)).get()?.to.toLowerCase() : undefined;
+  const failures = b.recipients.map((r) => ({ address: r.address, status: r.status, diagnostic: r.diagnostic, permanent: r.permanent, reason: r.reason, hard: r.hard, proven: r.address === provenTo }));
+  const inside = (a: string) => insideAddress(deps.notifier, mailbox, a);
+  const internal = [...new Set([returnedTo, ...failures.map((f) => f.address)].filter((a): a is string => !!a && inside(a)))];
+  addEvent(tx, { ticketId: b.ticketId, messageId, type: 'delivery.failed', actor: p.mail.from?.address ?? 'mailer-daemon', at: now, data: { returned: b.returnedMessageId, proven: !!provenTo, failures } });
+  if (provenTo) {
+    const summary = failures.map((f) => `${f.address}: ${f.status ?? 'failed'} ${f.reason}${f.diagnostic ? ` ${f.diagnostic}` : ''}`).join('; ');
+    tx.update(outbox).set({ status: 'bounced', lastError: summary.slice(0, 1000) }).where(eq(outbox.id, b.outboxId!)).run();
   }
   const suppressed: string[] = [];
   if (deps.suppressHours > 0) {
     const until = new Date(now.getTime() + deps.suppressHours * 3_600_000).toISOString();
-    for (const f of failures.filter((x) => x.permanent)) {
-      // Only addresses we wrote to: a forged bounce must not silence a stranger.
-      const wrote = tx.select({ id: outbox.id }).from(outbox).where(eq(outbox.toAddress, f.address)).limit(1).get();
-      if (!wrote) continue;
+    // Only the address the returned mail went to, only when it does not exist; our own are never suppressed (the gate exempts them anyway).
+    for (const f of failures.filter((x) => x.proven && x.hard && !inside(x.address))) {
       tx.insert(suppressions)
-        .values({ address: f.address, until, reason: `bounced: ${f.status ?? 'permanent failure'}`, ticketId: b.ticketId, createdAt: at })
+        .values({ address: f.address, until, reason: `bounced: ${f.status ?? 'permanent failure'} ${f.reason}`, ticketId: b.ticketId, createdAt: at })
         .onConflictDoUpdate({ target: suppressions.address, set: { until, reason: sql`excluded.reason`, ticketId: sql`excluded.ticket_id` } })
         .run();
-      addEvent(tx, { ticketId: b.ticketId, messageId, type: 'address.suppressed', actor: 'system', at: now, data: { address: f.address, until } });
+      addEvent(tx, { ticketId: b.ticketId, messageId, type: 'address.suppressed', actor: 'system', at: now, data: { address: f.address, until, reason: f.reason } });
       suppressed.push(f.address);
     }
   }
+  const lines = failures.map((f) => `${f.address}: ${f.status ?? '?'} ${f.reason}${f.diagnostic ? ` (${f.diagnostic})` : ''}`).join('\n');
   let notified = 0;
-  if (b.ticketId) {
-    tx.update(tickets).set({ updatedAt: at }).where(eq(tickets.id, b.ticketId)).run();
-    const lines = failures.map((f) => `${f.address}: ${f.status ?? '?'}${f.diagnostic ? ` (${f.diagnostic})` : ''}`).join('\n');
-    notified = deps.notifier.queue(tx, 'bounce', b.ticketId, p.input.mailbox, { from: p.mail.from, subject: p.mail.subject, text: lines }, now);
+  if (provenTo && b.ticketId) tx.update(tickets).set({ updatedAt: at }).where(eq(tickets.id, b.ticketId)).run();
+  if (internal.length > 0) {
+    addEvent(tx, { ticketId: b.ticketId, messageId, type: 'bounce.internal', actor: 'system', at: now, data: { addresses: internal, returned: b.returnedMessageId, proven: !!provenTo } });
+    if (provenTo && b.ticketId && inside(provenTo)) {
+      notified = tellLineOnce(tx, { notifier: deps.notifier, mailbox, ticketId: b.ticketId, messageId, address: provenTo, failed: new Set(internal), periodHours: deps.suppressHours, lines }, p.mail, now);
+    }
+  } else if (provenTo && b.ticketId) {
+    notified = deps.notifier.queue(tx, 'bounce', b.ticketId, mailbox, { from: p.mail.from, subject: p.mail.subject, text: lines }, now);
   }
   return {
     outcome: { outcome: 'bounced', ticketNumber: b.number, messageId: p.mail.messageId, recipients: failures.map((f) => f.address), suppressed },
     notified,
+    internal,
   };
 }
 

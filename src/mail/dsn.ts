@@ -1,4 +1,6 @@
+import { isHard, reasonOf, type BounceReason } from './bounce-reason';
 import type { ParsedEmail } from './parse';
+import { splitBounce } from './report';
 
 /** One recipient a delivery status notification reports on. */
 export interface FailedRecipient {
@@ -9,54 +11,100 @@ export interface FailedRecipient {
   diagnostic: string | null;
   /** A permanent failure (5.x.x, or no status at all: old-style bounces are final). */
   permanent: boolean;
+  /** Why, in sisimai's reason names (userunknown, mailboxfull, blocked …). */
+  reason: BounceReason;
+  /** The address does not exist (a permanent userunknown, hostunknown or notaccepted): the only failure that may silence it. */
+  hard: boolean;
 }
 
 /** What a bounce tells us: who failed, and which of our messages it returns. */
 export interface Bounce {
   recipients: FailedRecipient[];
-  /** Message-IDs found in the returned message (and the bounce's own In-Reply-To/References). */
+  /**
+   * Message-IDs of the returned message (its own Message-ID header) and the
+   * bounce's own In-Reply-To/References. Never a header anyone could write
+   * in the body, such as X-Helpdesk-Request: that proves nothing.
+   */
   originalMessageIds: string[];
-  /** Registration numbers found in a returned X-Helpdesk-Request header. */
-  requestNumbers: string[];
 }
 
-const ADDRESS = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/;
+/** Bounded parts (RFC 5321 lengths), so a hostile 500 kB line costs linear time, never a backtracking storm. */
+const ADDRESS = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,10}/;
 const STATUS = /\b([245])\.(\d{1,3})\.(\d{1,3})\b/;
+/** An address alone on its line, as Exim, qmail and Exchange list the failed ones (Exchange adds " on <date>"). */
+const ADDRESS_LINE = new RegExp(`^[ \\t]{0,4}<?(${ADDRESS.source})>?:?(?:[ \\t]+on[ \\t].*)?[ \\t]*$`);
 
 /**
  * Reads a bounce: the RFC 3464 delivery-status fields when there are any
  * (Final-Recipient, Status, Diagnostic-Code, one block per recipient), else
- * X-Failed-Recipients and the first address and status code in the text, as
- * qmail, Exim, Gmail and Domino write them. Never throws.
+ * the addresses a text bounce lists each with its own SMTP reply (Exim,
+ * qmail, Exchange), else X-Failed-Recipients or the first address in the
+ * text. Only the reporting server's words are read for recipients; the
+ * returned message (which may quote another bounce) only for its
+ * Message-ID. Never throws.
  */
-export function parseBounce(raw: Buffer, mail: Pick<ParsedEmail, 'headers' | 'text' | 'attachments' | 'from' | 'to' | 'inReplyTo' | 'references'>): Bounce {
-  const rawText = raw.toString('utf8');
-  const split = /\r?\n\r?\n/.exec(rawText);
-  const body = split ? rawText.slice(split.index) : '';
-  const parts = mail.attachments.filter((a) => /^(message\/|text\/rfc822-headers)/i.test(a.contentType)).map((a) => a.content?.toString('utf8') ?? '');
-  const haystack = [body, mail.text, ...parts].join('\n').replace(/\r\n/g, '\n');
-
-  let recipients = statusFields(haystack);
-  if (recipients.length === 0) {
-    const own = new Set([mail.from?.address, ...mail.to.map((a) => a.address)].filter(Boolean));
-    const failed = (mail.headers.get('x-failed-recipients') ?? []).flatMap((v) => v.split(',')).map((s) => s.trim().toLowerCase()).filter((s) => ADDRESS.test(s));
-    const human = humanPart(mail.text || body);
-    const addresses = failed.length > 0 ? failed : firstAddress(human, own);
-    const status = STATUS.exec(human)?.[0] ?? null;
-    const diagnostic = /\b[45]\d\d[ -][^\n]{3,200}/.exec(human)?.[0]?.trim() ?? null;
-    recipients = addresses.map((address) => ({ address, status, diagnostic, permanent: !status || status.startsWith('5') }));
-  }
+export function parseBounce(raw: Buffer, mail: Pick<ParsedEmail, 'headers' | 'from' | 'to' | 'inReplyTo' | 'references'>): Bounce {
+  const { report, returnedHeaders } = splitBounce(raw);
+  let recipients = statusFields(report);
+  if (recipients.length === 0) recipients = textRecipients(report, mail);
   const ids = new Set<string>();
-  for (const m of haystack.matchAll(/^(?:message-id|in-reply-to|references):[ \t]*((?:<[^<>\s]+>[ \t]*)+)/gim)) for (const id of m[1].match(/<[^<>\s]+>/g) ?? []) ids.add(id);
+  for (const block of returnedHeaders) {
+    // The header block is unfolded: a long Message-ID folded onto its next line is read whole.
+    const id = /^message-id:[ \t]*(<[^<>\s]+>)/im.exec(block)?.[1];
+    if (id) ids.add(id);
+  }
   for (const id of [mail.inReplyTo, ...mail.references]) if (id) ids.add(id);
-  const numbers = [...new Set([...haystack.matchAll(/^x-helpdesk-request:[ \t]*(\S+)/gim)].map((m) => m[1]))];
-  return { recipients: dedupe(recipients), originalMessageIds: [...ids], requestNumbers: numbers };
+  return { recipients: dedupe(recipients), originalMessageIds: [...ids] };
+}
+
+/** Status, words and so reason: what a failed recipient is, once read. */
+function recipient(address: string, status: string | null, diagnostic: string | null, words: string | null, delayed = false): FailedRecipient {
+  const permanent = !delayed && (!status || status.startsWith('5'));
+  const reason = reasonOf(status, words ?? diagnostic);
+  return { address, status, diagnostic, permanent, reason, hard: permanent && isHard(reason) };
+}
+
+/** A text bounce: each listed address with its own lines, else X-Failed-Recipients, else the first address. */
+function textRecipients(report: string, mail: Pick<ParsedEmail, 'headers' | 'from' | 'to'>): FailedRecipient[] {
+  const own = new Set([mail.from?.address, ...mail.to.map((a) => a.address)].filter(Boolean).map((a) => a!.toLowerCase()));
+  const blocks = addressBlocks(report, own);
+  const failed = (mail.headers.get('x-failed-recipients') ?? []).flatMap((v) => v.split(',')).map((s) => s.trim().toLowerCase()).filter((s) => ADDRESS.test(s));
+  const addresses = failed.length > 0 ? failed : blocks.size > 0 ? [...blocks.keys()] : firstAddress(report, own);
+  return addresses.map((address) => {
+    const block = blocks.get(address);
+    // Only a lone recipient may be judged by the whole text; several each by their own lines.
+    const words = block || (addresses.length === 1 ? report : null);
+    const status = words ? (STATUS.exec(words)?.[0] ?? null) : null;
+    const diagnostic = block ? block.replace(/\s+/g, ' ').trim().slice(0, 500) : words ? (/\b[45]\d\d[ -][^\n]{3,200}/.exec(words)?.[0]?.trim() ?? null) : null;
+    return recipient(address, status, diagnostic, words);
+  });
+}
+
+/** Each address alone on a line, with the lines under it up to a blank line or the next such address (the first listing wins). */
+function addressBlocks(text: string, skip: Set<string>): Map<string, string> {
+  const blocks = new Map<string, string>();
+  let current: { address: string; lines: string[] } | null = null;
+  const close = () => {
+    if (current && !blocks.has(current.address)) blocks.set(current.address, current.lines.join('\n').trim());
+    current = null;
+  };
+  for (const line of text.split('\n')) {
+    const m = ADDRESS_LINE.exec(line);
+    const address = m?.[1]?.toLowerCase();
+    if (address && !skip.has(address) && !/^(mailer-daemon|postmaster)@/i.test(address)) {
+      close();
+      current = { address, lines: [] };
+    } else if (line.trim() === '') close();
+    else current?.lines.push(line);
+  }
+  close();
+  return blocks;
 }
 
 /** RFC 3464 per-recipient blocks: a Final-Recipient (or Original-Recipient) line starts one. */
 function statusFields(text: string): FailedRecipient[] {
-  const out: FailedRecipient[] = [];
-  let current = null as FailedRecipient | null;
+  const out: { address: string; status: string | null; diagnostic: string | null; type: string | null; delayed: boolean }[] = [];
+  let current = null as (typeof out)[number] | null;
   for (const line of unfoldLines(text)) {
     if (line.trim() === '') current = null; // blocks are separated by blank lines
     const m = /^([A-Za-z-]+):[ \t]*(.*)$/.exec(line);
@@ -66,15 +114,15 @@ function statusFields(text: string): FailedRecipient[] {
     if (key === 'final-recipient' || (key === 'original-recipient' && !current)) {
       const address = ADDRESS.exec(value.replace(/^[^;]*;/, ''))?.[0]?.toLowerCase();
       if (!address || (current?.address === address && current.status === null)) continue;
-      current = { address, status: null, diagnostic: null, permanent: true };
+      current = { address, status: null, diagnostic: null, type: null, delayed: false };
       out.push(current);
     } else if (current && key === 'status' && current.status === null) {
       current.status = STATUS.exec(value)?.[0] ?? null;
-      current.permanent = !current.status || current.status.startsWith('5');
     } else if (current && key === 'diagnostic-code' && current.diagnostic === null) {
+      current.type = /^\s*([^;]*);/.exec(value)?.[1]?.trim().toLowerCase() ?? null;
       current.diagnostic = value.replace(/^[^;]*;\s*/, '').trim().slice(0, 500) || null;
-    } else if (current && key === 'action' && /delayed|delivered|relayed|expanded/i.test(value) && current.status === null) {
-      current.permanent = false;
+    } else if (current && key === 'action') {
+      current.delayed = /delayed|delivered|relayed|expanded/i.test(value);
     }
   }
   // A generic x.0.0 status says less than the remote server's own code in the diagnostic (its last one: the innermost).
@@ -82,20 +130,15 @@ function statusFields(text: string): FailedRecipient[] {
     const codes = r.diagnostic?.match(new RegExp(STATUS.source, 'g')) ?? [];
     if (codes.length > 0 && (r.status === null || /^\d\.0\.0$/.test(r.status)) && codes.at(-1)![0] === (r.status ?? codes.at(-1)!)[0]) r.status = codes.at(-1)!;
   }
-  return out;
+  // A local program's failure (Diagnostic-Code: X-Unix; …) is the mailer's, whatever words it prints.
+  return out.map((r) => recipient(r.address, r.status, r.diagnostic, r.type === 'x-unix' ? `x-unix; ${r.diagnostic ?? ''}` : r.diagnostic, r.delayed));
 }
 
 function unfoldLines(text: string): string[] {
   return text.replace(/\n[ \t]+/g, ' ').split('\n');
 }
 
-/** The text before the returned message (its first header line). */
-function humanPart(text: string): string {
-  const m = /^(return-path|received|message-id|from|date|subject|to|content-type):/im.exec(text);
-  return (m ? text.slice(0, m.index) : text).replace(/\r\n/g, '\n');
-}
-
-function firstAddress(text: string, skip: Set<string | undefined>): string[] {
+function firstAddress(text: string, skip: Set<string>): string[] {
   for (const m of text.matchAll(new RegExp(ADDRESS.source, 'g'))) {
     const a = m[0].toLowerCase().replace(/\.$/, '');
     if (!skip.has(a) && !/^(mailer-daemon|postmaster)@/i.test(a)) return [a];

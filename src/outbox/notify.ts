@@ -40,10 +40,11 @@ export class Notifier {
     mailbox: ResolvedMailbox,
     mail: Pick<ParsedEmail, 'from' | 'subject' | 'text'>,
     now: Date,
-    o: { status?: string; files?: readonly NewAttachment[] } = {},
+    o: { status?: string; files?: readonly NewAttachment[]; to?: readonly Engineer[] } = {},
   ): number {
     const t = tx.select().from(tickets).where(eq(tickets.id, ticketId)).get()!;
-    const to = t.assignee && this.isEngineer(t.assignee) ? this.engineers.filter((e) => e.address === t.assignee) : this.engineers.filter((e) => e.line === t.line);
+    // o.to: these engineers instead of the request's own (a bounce of our mail to an engineer tells the rest of the line).
+    const to = o.to ? o.to : t.assignee && this.isEngineer(t.assignee) ? this.engineers.filter((e) => e.address === t.assignee) : this.engineers.filter((e) => e.line === t.line);
     if (to.length === 0 || !this.secret) return 0;
     const text = this.templates.render(`notify-${kind}`, mailbox.language, {
       number: t.number,

@@ -48,7 +48,7 @@ test.each(rows)('helpdesk parse %s --json', async (rel) => {
   for (const k of ['messageId', 'inReplyTo', 'ticketNumber', 'date']) expect(j[k] === null || typeof j[k] === 'string').toBe(true);
   if (j.date) expect(new Date(j.date).toISOString()).toBe(j.date);
   if (j.automated !== null) expect(['auto-reply', 'bounce', 'list', 'loop']).toContain(j.automated.kind);
-  if (j.automated?.kind === 'bounce') for (const r of j.automated.recipients) expect(r).toEqual({ address: expect.stringContaining('@'), status: r.status === null ? null : expect.stringMatching(/^[245]\.\d+\.\d+$/), diagnostic: r.diagnostic === null ? null : expect.any(String), permanent: expect.any(Boolean) });
+  if (j.automated?.kind === 'bounce') for (const r of j.automated.recipients) expect(r).toEqual({ address: expect.stringContaining('@'), status: r.status === null ? null : expect.stringMatching(/^[245]\.\d+\.\d+$/), diagnostic: r.diagnostic === null ? null : expect.any(String), permanent: expect.any(Boolean), reason: expect.stringMatching(/^[a-z]+$/), hard: expect.any(Boolean) });
   if (rel.startsWith('sisimai-bounces/bsd/lhost-')) expect(j.automated.kind).toBe('bounce');
   if (j.from) expect(j.from).toEqual(address);
   for (const a of [...j.to, ...j.cc]) expect(a).toEqual(address);

@@ -6,30 +6,34 @@ import { rawBytes } from '../../storage/raw';
 import type { Filter } from '../types';
 
 /**
- * A bounce of a mail we sent: which of our outbox rows it returns (by the
- * returned Message-ID, else by the X-Helpdesk-Request header it quotes) and
- * so which request it belongs to, and who failed.
+ * A bounce, and its proof: it returns a mail we sent (our Message-ID, which
+ * only the recipient's side ever saw) and that mail went to an address the
+ * bounce says failed. Only then does it name an outbox row and a request.
+ * Anything else it says (an X-Helpdesk-Request line, a request number, a
+ * From of mailer-daemon) anyone can write, so it proves nothing.
  */
 export const bounce: Filter = {
   name: 'bounce',
   run({ db, mail, input }) {
     if (classifyAutomated(mail, input.envelopeSender)?.kind !== 'bounce') return null;
     const b = parseBounce(rawBytes(input.raw), mail);
-    const byId =
+    const ours =
       b.originalMessageIds.length > 0
         ? db
             .select({ outboxId: outbox.id, ticketId: outbox.ticketId, to: outbox.toAddress, messageId: outbox.messageId })
             .from(outbox)
             .where(inArray(outbox.messageId, b.originalMessageIds.slice(0, 500)))
             .orderBy(desc(outbox.id))
-            .get()
-        : undefined;
-    const byNumber =
-      !byId && b.requestNumbers.length > 0 ? db.select({ ticketId: tickets.id }).from(tickets).where(inArray(tickets.number, b.requestNumbers.slice(0, 50))).get() : undefined;
-    const ticketId = byId?.ticketId ?? byNumber?.ticketId ?? null;
+            .all()
+        : [];
+    // Old-style bounces name nobody we can read: then the one mail of ours they return is the one that failed.
+    const recipients =
+      b.recipients.length > 0 ? b.recipients : ours.length === 1 ? [{ address: ours[0].to.toLowerCase(), status: null, diagnostic: null, permanent: true, reason: 'undefined' as const, hard: false }] : [];
+    const failed = new Set(recipients.map((r) => r.address));
+    const proven = ours.find((o) => failed.has(o.to.toLowerCase()));
+    const ticketId = proven?.ticketId ?? null;
     const number = ticketId ? db.select({ number: tickets.number }).from(tickets).where(eq(tickets.id, ticketId)).get()!.number : null;
-    // Old-style bounces name nobody we can read: then the address we wrote to failed.
-    const recipients = b.recipients.length > 0 ? b.recipients : byId ? [{ address: byId.to, status: null, diagnostic: null, permanent: true }] : [];
-    return { filter: 'bounce', bounceOf: { ticketId, number, outboxId: byId?.outboxId ?? null, returnedMessageId: byId?.messageId ?? null, recipients } };
+    // returnedMessageId names our mail even when the address does not match (deliveryFailure reads who it went to); outboxId only with proof.
+    return { filter: 'bounce', bounceOf: { ticketId, number, outboxId: proven?.outboxId ?? null, returnedMessageId: (proven ?? ours[0])?.messageId ?? null, recipients } };
   },
 };

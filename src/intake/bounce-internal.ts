@@ -1,0 +1,54 @@
+import { and, eq, gt, sql } from 'drizzle-orm';
+import type { ResolvedMailbox } from '../config/load';
+import { events } from '../db/schema';
+import type { Engineer, Notifier } from '../outbox/notify';
+import { addEvent, type Tx } from '../ticket/store';
+
+/**
+ * A bounce of our mail to someone inside the desk (an engineer, or one of
+ * our own addresses). Answering it with mail to engineers is how a loop
+ * starts: the notice bounces in turn. So it is told at most once per failed
+ * address per period, and only to the rest of that address's line.
+ */
+
+/** Is this address one of ours: an engineer's, or a mailbox address (with any +tag)? */
+export function insideAddress(notifier: Notifier, mailbox: ResolvedMailbox, address: string): boolean {
+  const a = address.toLowerCase();
+  if (notifier.engineers.some((e) => e.address.toLowerCase() === a)) return true;
+  const [local, domain] = a.split('@');
+  return mailbox.addresses.some((x) => {
+    const [l, d] = x.toLowerCase().split('@');
+    return d === domain && (local === l || local.startsWith(`${l}+`));
+  });
+}
+
+/** Without a suppression period the notice is still limited: once a day. */
+const FALLBACK_HOURS = 24;
+
+/**
+ * Tells the rest of the failed address's line, unless they were told about
+ * that address within the period. Returns how many mails were queued.
+ */
+export function tellLineOnce(
+  tx: Tx,
+  o: { notifier: Notifier; mailbox: ResolvedMailbox; ticketId: number; messageId: number; address: string; failed: ReadonlySet<string>; periodHours: number; lines: string },
+  mail: { from: { address: string; name: string } | null; subject: string },
+  now: Date,
+): number {
+  const hours = o.periodHours > 0 ? o.periodHours : FALLBACK_HOURS;
+  const since = new Date(now.getTime() - hours * 3_600_000).toISOString();
+  const told = tx
+    .select({ id: events.id })
+    .from(events)
+    .where(and(eq(events.type, 'bounce.internal.told'), sql`json_extract(${events.dataJson}, '$.address') = ${o.address}`, gt(events.createdAt, since)))
+    .limit(1)
+    .get();
+  if (told) return 0;
+  const line = o.notifier.engineers.find((e) => e.address.toLowerCase() === o.address)?.line ?? o.mailbox.line;
+  // Never the failed address itself, nor any other address that failed in this bounce.
+  const to: Engineer[] = o.notifier.engineers.filter((e) => e.line === line && !o.failed.has(e.address.toLowerCase()));
+  if (to.length === 0) return 0;
+  const n = o.notifier.queue(tx, 'bounce', o.ticketId, o.mailbox, { from: mail.from, subject: mail.subject, text: o.lines }, now, { to });
+  addEvent(tx, { ticketId: o.ticketId, messageId: o.messageId, type: 'bounce.internal.told', actor: 'system', at: now, data: { address: o.address, engineers: to.map((e) => e.address) } });
+  return n;
+}
