@@ -66,10 +66,3 @@ export function deliveryFailure(
     internal,
   };
 }
-
-/** Our own mail come back with no request to join: kept (never lost), never answered. */
-export function loopBack(tx: Tx, p: Prepared, reason: string, now: Date): Extract<Outcome, { outcome: 'ignored' }> {
-  const messageId = insertMessage(tx, inboundRow(p, null, now.toISOString()), p.files);
-  addEvent(tx, { ticketId: null, messageId, type: 'loop.detected', actor: 'system', at: now, data: { reason } });
-  return { outcome: 'ignored', reason: 'loop', ticketNumber: null, messageId: p.mail.messageId };
-}

@@ -177,6 +177,8 @@ export class Intake {
         if (notified > 0) this.deps.onQueued?.();
       } else if (outcome.outcome === 'bounced') {
         rlog.warn({ event: 'intake.message.bounced', messageId, recipients: outcome.recipients, suppressed: outcome.suppressed, notified }, 'intake.message.bounced');
+        // Mail to someone inside the desk bounced: never answered with more mail to them (the rest of their line is told once a period).
+        if (outcome.internal) rlog.warn({ event: 'intake.bounce.internal', messageId, addresses: outcome.internal, notified }, 'intake.bounce.internal');
         if (notified > 0) this.deps.onQueued?.();
       } else if (outcome.outcome === 'ignored') {
         const event = `intake.message.${outcome.reason}`; // loop, forged, automated (an engineer's machine)
@@ -214,7 +216,7 @@ export class Intake {
     if (bounce) {
       // Only a bounce that returns mail we sent joins that mail's request: what else it names (References, a number) anyone can write.
       const r = deliveryFailure(tx, p, bounce, now, { notifier: this.deps.notifier, suppressHours: this.deps.bounceSuppressHours });
-      return v(r.outcome, r.notified);
+      return v(r.internal.length > 0 ? { ...r.outcome, internal: r.internal } : r.outcome, r.notified);
     }
     if (fromEngineer && automated) return v(engineerMachine(tx, p, hit, automated, now));
     if (query && !automated && !fromEngineer) {

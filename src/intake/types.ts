@@ -77,5 +77,5 @@ export type Outcome =
   | { outcome: 'command'; ticketNumber: string; messageId: string | null; applied: string[]; refused: { source: string; reason: string }[]; relayed: boolean; status?: string }
   | { outcome: 'rejected'; ticketNumber: string | null; messageId: string | null; reason: string }
   | { outcome: 'answered'; ticketNumber: string | null; messageId: string | null; answered: boolean }
-  | { outcome: 'bounced'; ticketNumber: string | null; messageId: string | null; recipients: string[]; suppressed: string[] }
+  | { outcome: 'bounced'; ticketNumber: string | null; messageId: string | null; recipients: string[]; suppressed: string[]; internal?: string[] }
   | { outcome: 'ignored'; reason: 'duplicate' | 'loop' | 'forged' | 'automated'; ticketNumber: string | null; messageId: string | null };
