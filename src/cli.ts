@@ -5,7 +5,9 @@ import { processIo, type Io } from './cli/io';
 import { parseCommand } from './cli/parse-command';
 import { listTickets, showTicket } from './cli/tickets-command';
 import { ingestCommand } from './cli/ingest-command';
+import { outboxList, outboxRelease } from './cli/outbox-command';
 import { quarantineList, quarantineRetry, quarantineShow } from './cli/quarantine-command';
+import { suppressionsClear, suppressionsList } from './cli/suppressions-command';
 import { slaDue, slaReportCommand } from './cli/sla-command';
 import { startCommand } from './cli/start-command';
 import { openDb, appliedMigrations } from './db/open';
@@ -137,6 +139,43 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option(...configOption)
     .action(async (id, o) => {
       code = await quarantineRetry(io, id, o, systemClock);
+    });
+
+  const ob = program.command('outbox').description('mail waiting to be sent, and mail a cap or a bounce suppression holds back');
+  ob.command('list')
+    .description('mail not sent yet: id, status, kind, to, request, and for held mail its reason, since when, and when it is tried again')
+    .option('--held', 'only held mail')
+    .option('--json', 'print JSON')
+    .option(...configOption)
+    .action((o) => {
+      code = outboxList(io, o);
+    });
+  ob.command('release')
+    .description("send held mail on the daemon's next pass, past the cap or suppression that held it")
+    .argument('[id]', 'the held mail (from outbox list --held)')
+    .option('--address <address>', 'every mail held for this address')
+    .option(...configOption)
+    .action((id, o) => {
+      code = outboxRelease(io, id, o, systemClock);
+    });
+
+  const sup = program.command('suppressions').description('addresses that get no automatic mail because they bounced');
+  sup
+    .command('list')
+    .description('suppressed addresses: until when, why, the request it came from, how much mail each holds')
+    .option('--all', 'expired ones too')
+    .option('--json', 'print JSON')
+    .option(...configOption)
+    .action((o) => {
+      code = suppressionsList(io, o, systemClock);
+    });
+  sup
+    .command('clear')
+    .description("end a suppression now; the mail it held is tried again on the daemon's next pass")
+    .argument('<address>')
+    .option(...configOption)
+    .action((address, o) => {
+      code = suppressionsClear(io, address, o, systemClock);
     });
 
   const ticketsCmd = program.command('tickets').description('look at requests');

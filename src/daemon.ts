@@ -8,6 +8,7 @@ import { hold } from './intake/quarantine';
 import { MailboxWatcher } from './mailbox/watcher';
 import { smtpMailer, type Mailer } from './outbox/mailer';
 import { CommandDesk } from './commands/desk';
+import { HeldSummary } from './outbox/held-summary';
 import { Notifier } from './outbox/notify';
 import { Templates } from './outbox/templates';
 import { OutboxWorker } from './outbox/worker';
@@ -60,7 +61,9 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
       perRecipient: config.outbox.per_recipient_limits,
       global: config.outbox.global_limits,
       internal: [...config.engineers.map((e) => e.address), ...Object.values(config.sla.escalation)],
+      perEngineer: config.outbox.engineer_limits,
     },
+    heldSummary: new HeldSummary(templates, config.mailboxes),
   });
   const notifier = new Notifier(templates, config.engineers, config.security.token_secret);
   const sla = slaPolicy(config);

@@ -7,7 +7,7 @@ import { resolveSecret, Secret, type SecretEnv } from './secret';
 import { defaultTemplatesDir } from '../paths';
 
 /** Every template the daemon renders; each must exist in each mailbox language. */
-export const TEMPLATE_NAMES = ['registration', 'notify-new', 'notify-followup', 'notify-bounce', 'relay', 'confirm', 'status-answer', 'status-unknown', 'limit', 'unknown-sender', 'sla-notice', 'awaiting-remind', 'closed'] as const;
+export const TEMPLATE_NAMES = ['registration', 'notify-new', 'notify-followup', 'notify-bounce', 'relay', 'confirm', 'status-answer', 'status-unknown', 'limit', 'unknown-sender', 'sla-notice', 'awaiting-remind', 'closed', 'held-summary'] as const;
 
 export interface ConfigProblem {
   path: string; // e.g. mailboxes[0].imap.port

@@ -194,6 +194,16 @@ export const configSchema = z
           { minutes: 600, max: 100 },
         ]),
         global_limits: z.array(rateLimit).default([{ minutes: 60, max: 5000 }]),
+        /**
+         * Caps on the notifications each engineer (or escalation address) gets: new request, follow-up, bounce
+         * and command confirmations (SLA notices are not capped; engineers' answers relayed to customers never
+         * are). What a cap holds back goes out by itself when the window allows; the engineer gets one summary
+         * mail (template held-summary) per cap window when it starts holding.
+         */
+        engineer_limits: z.array(rateLimit).default([
+          { minutes: 10, max: 20 },
+          { minutes: 600, max: 200 },
+        ]),
         /** After a permanent bounce, no automatic mail goes to that address for this many hours (0: no suppression). */
         bounce_suppress_hours: z.number().nonnegative().default(72),
       })

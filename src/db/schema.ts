@@ -156,6 +156,10 @@ export const outbox = sqliteTable(
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: text('next_attempt_at').notNull(),
     lastError: text('last_error'),
+    /** When the gate first held it back (a held row's nextAttemptAt is when its cause ends and the gate decides again). */
+    heldAt: text('held_at'),
+    /** An admin released it (`helpdesk outbox release`): it goes out past the cap or suppression that held it. */
+    releasedAt: text('released_at'),
     createdAt: text('created_at').notNull(),
     sentAt: text('sent_at'),
   },

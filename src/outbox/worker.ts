@@ -1,4 +1,4 @@
-import { and, asc, eq, lte } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { Db } from '../db/open';
@@ -6,7 +6,8 @@ import { outbox, tickets } from '../db/schema';
 import type { BlobStore } from '../storage/blobs';
 import { LOOP_HEADER } from '../mail/automated';
 import { addEvent } from '../ticket/store';
-import { holdReason, type GateOptions } from './gate';
+import { gateClass, holdReason, type GateOptions, type Hold } from './gate';
+import type { HeldSummary } from './held-summary';
 import type { Mailer } from './mailer';
 
 export interface OutboxOptions {
@@ -21,6 +22,8 @@ export interface OutboxOptions {
   attachments?: BlobStore;
   /** Rate caps and bounce suppression of automatic mail (none when absent). */
   gate?: GateOptions;
+  /** Tells an engineer when a per-engineer cap holds their notifications (nobody is told when absent). */
+  heldSummary?: HeldSummary;
   /** Mails in flight at once (default 1), each recipient's in order on one lane; match the SMTP pool size. */
   concurrency?: number;
 }
@@ -82,11 +85,12 @@ export class OutboxWorker {
       this.markSent(id, u.sentAt, u.attempts);
       this.unrecorded.delete(id);
     }
+    // A held row is due when its cause ends (its next attempt is then): the gate decides it again.
     const due = db
       .select({ row: outbox, number: tickets.number })
       .from(outbox)
       .leftJoin(tickets, eq(outbox.ticketId, tickets.id))
-      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, clock.now().toISOString())))
+      .where(and(inArray(outbox.status, ['pending', 'held']), lte(outbox.nextAttemptAt, clock.now().toISOString())))
       .orderBy(asc(outbox.id))
       .limit(500)
       .all();
@@ -112,6 +116,12 @@ export class OutboxWorker {
   private async sendChain(due: { row: typeof outbox.$inferSelect; number: string | null }[]): Promise<number> {
     const { db, clock, log } = this.o;
     let sent = 0;
+    let engineerHeld: { row: typeof outbox.$inferSelect; hold: Hold } | null = null;
+    // Once a cap or suppression holds one of this recipient's mails, it holds the rest of that class too:
+    // the gate is asked once per class, and rows held already are given their new time in one statement.
+    const holds = new Map<string, Hold>();
+    const stillHeld = new Map<Hold, number[]>();
+    const heldAgain = (hold: Hold, id: number) => (stillHeld.get(hold) ?? stillHeld.set(hold, []).get(hold)!).push(id);
     for (const { row, number } of due) {
       if (this.stopping) break;
       const mailer = this.o.mailers.get(row.mailbox);
@@ -119,11 +129,19 @@ export class OutboxWorker {
         this.fail(row, `no mailbox "${row.mailbox}" in the configuration`, false);
         continue;
       }
-      const held = this.o.gate ? holdReason(db, this.o.gate, row, clock.now()) : null;
+      const { gate } = this.o;
+      const gated = gate ? gateClass(gate, row) : null;
+      const held = gate && gated ? (holds.get(gated) ?? holdReason(db, gate, row, clock.now())) : null;
       if (held) {
-        this.hold(row, held);
+        holds.set(gated!, held);
+        if (row.status === 'held') heldAgain(held, row.id);
+        else {
+          this.hold(row, held);
+          if (held.engineerCap) engineerHeld = { row, hold: held };
+        }
         continue;
       }
+      if (row.status === 'held') this.released(row);
       let info: { response: string };
       try {
         info = await mailer.send({
@@ -165,7 +183,17 @@ export class OutboxWorker {
       sent++;
       log.info({ event: 'outbox.sent', outboxId: row.id, kind: row.kind, ticket: number, to: row.toAddress, response: info.response, windowUs }, 'outbox.sent');
     }
+    for (const [hold, ids] of stillHeld) this.holdAgain(ids, hold);
+    if (engineerHeld) this.summarise(engineerHeld.row, engineerHeld.hold);
     return sent;
+  }
+
+  /** A cap newly held an engineer's notification back: they are told once per cap window, in this flush. */
+  private summarise(row: typeof outbox.$inferSelect, hold: Hold): void {
+    const { db, clock, log } = this.o;
+    if (!this.o.heldSummary?.queue(db, { to: row.toAddress, mailbox: row.mailbox, cap: hold.engineerCap!, until: hold.until }, clock.now())) return;
+    log.warn({ event: 'outbox.held_summary', to: row.toAddress, reason: hold.reason }, 'outbox.held_summary');
+    this.again = true;
   }
 
   /** Run after every mail, so written once here rather than built by drizzle each time (40 % of its cost). */
@@ -173,14 +201,38 @@ export class OutboxWorker {
     this.o.db.$client.prepare("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = ?, last_error = NULL WHERE id = ?").run(sentAt, attempts, id);
   }
 
-  /** Kept back, not dropped: the row stays with its reason, and the request's history says so. */
-  private hold(row: typeof outbox.$inferSelect, reason: string): void {
+  /**
+   * Kept back, not dropped: the row stays with its reason and is tried again when the cause ends; the
+   * request's history says so the first time (a row still held when tried again only gets its new time).
+   */
+  private hold(row: typeof outbox.$inferSelect, hold: Hold): void {
+    const { db, clock, log } = this.o;
+    const until = hold.until.toISOString();
+    db.transaction((tx) => {
+      tx.update(outbox).set({ status: 'held', lastError: hold.reason, heldAt: clock.now().toISOString(), nextAttemptAt: until }).where(eq(outbox.id, row.id)).run();
+      addEvent(tx, { ticketId: row.ticketId, type: 'mail.held', actor: 'system', at: clock.now(), data: { kind: row.kind, to: row.toAddress, messageId: row.messageId, reason: hold.reason, until } });
+    });
+    log.warn({ event: 'outbox.held', outboxId: row.id, kind: row.kind, to: row.toAddress, reason: hold.reason, until }, 'outbox.held');
+  }
+
+  /**
+   * Rows tried again while their cause holds on: only their reason and time change. Still held, so that
+   * a release an admin made meanwhile (status pending, due now) is not pushed back to the cause's end.
+   */
+  private holdAgain(ids: number[], hold: Hold): void {
+    const until = hold.until.toISOString();
+    this.o.db.update(outbox).set({ lastError: hold.reason, nextAttemptAt: until }).where(and(inArray(outbox.id, ids), eq(outbox.status, 'held'))).run();
+    this.o.log.debug({ event: 'outbox.still_held', outboxIds: ids, reason: hold.reason, until }, 'outbox.still_held');
+  }
+
+  /** A held row whose cause ended (the gate let it through): it goes now, and the request's history says so. */
+  private released(row: typeof outbox.$inferSelect): void {
     const { db, clock, log } = this.o;
     db.transaction((tx) => {
-      tx.update(outbox).set({ status: 'held', lastError: reason }).where(eq(outbox.id, row.id)).run();
-      addEvent(tx, { ticketId: row.ticketId, type: 'mail.held', actor: 'system', at: clock.now(), data: { kind: row.kind, to: row.toAddress, messageId: row.messageId, reason } });
+      tx.update(outbox).set({ status: 'pending' }).where(eq(outbox.id, row.id)).run();
+      addEvent(tx, { ticketId: row.ticketId, type: 'mail.released', actor: 'system', at: clock.now(), data: { kind: row.kind, to: row.toAddress, messageId: row.messageId, heldFor: row.lastError, heldAt: row.heldAt } });
     });
-    log.warn({ event: 'outbox.held', outboxId: row.id, kind: row.kind, to: row.toAddress, reason }, 'outbox.held');
+    log.info({ event: 'outbox.released', outboxId: row.id, kind: row.kind, to: row.toAddress, heldFor: row.lastError }, 'outbox.released');
   }
 
   private fail(row: typeof outbox.$inferSelect, error: string, retry: boolean): void {

@@ -142,7 +142,7 @@ test('without data_dir in the file, systemd\'s $STATE_DIRECTORY is used; a data_
 test('a templates_dir without the templates of a mailbox language is a problem', () => {
   const text = example.replace('templates_dir: ./templates', 'templates_dir: /nonexistent/templates');
   const found = problems(text);
-  expect(found).toHaveLength(13);
+  expect(found).toHaveLength(14);
   expect(found[0]).toEqual({ path: 'templates_dir', line: text.split('\n').findIndex((l) => l.startsWith('templates_dir')) + 1, message: 'no template /nonexistent/templates/registration.ru.hbs' });
   expect(parseConfig(example.replace('templates_dir: ./templates\n', ''), examplePath, secrets).templates_dir).toMatch(/templates$/);
 });

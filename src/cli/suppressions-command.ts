@@ -1,0 +1,53 @@
+import { and, asc, count, eq, gt, sql } from 'drizzle-orm';
+import type { Clock } from '../clock';
+import { outbox, suppressions, tickets } from '../db/schema';
+import { addEvent } from '../ticket/store';
+import type { Io } from './io';
+import { withWriteDb } from './outbox-command';
+
+/** Addresses that get no automatic mail now (bounced), with how much mail each keeps held; --all: expired ones too. */
+export function suppressionsList(io: Io, o: { config?: string; all?: boolean; json?: boolean }, clock: Clock): number {
+  return withWriteDb(io, o.config, (db) => {
+    const now = clock.now().toISOString();
+    const rows = db
+      .select({ address: suppressions.address, until: suppressions.until, reason: suppressions.reason, request: tickets.number, since: suppressions.createdAt })
+      .from(suppressions)
+      .leftJoin(tickets, eq(suppressions.ticketId, tickets.id))
+      .where(o.all ? undefined : gt(suppressions.until, now))
+      .orderBy(asc(suppressions.address))
+      .all()
+      .map((r) => ({ ...r, active: r.until > now, held: db.select({ n: count() }).from(outbox).where(and(eq(outbox.status, 'held'), eq(outbox.toAddress, r.address))).get()!.n }));
+    if (o.json) io.out(JSON.stringify(rows));
+    else if (rows.length === 0) io.out('no address is suppressed');
+    else for (const r of rows) io.out(`${r.address.padEnd(32)} until ${r.until}${r.active ? '' : ' (expired)'}  ${r.held} held  ${r.request ?? '-'}\n  ${r.reason}`);
+    return 0;
+  });
+}
+
+/**
+ * Ends a suppression now. The mail it held is tried again on the daemon's next outbox pass (the gate
+ * decides again: caps still apply); the request that caused it records who cleared it.
+ */
+export function suppressionsClear(io: Io, address: string, o: { config?: string }, clock: Clock): number {
+  return withWriteDb(io, o.config, (db) => {
+    const a = address.trim().toLowerCase();
+    const s = db.select().from(suppressions).where(eq(suppressions.address, a)).get();
+    if (!s) {
+      io.err(`no suppression of ${address}`);
+      return 1;
+    }
+    const now = clock.now();
+    const held = db.transaction((tx) => {
+      tx.delete(suppressions).where(eq(suppressions.address, a)).run();
+      const r = tx
+        .update(outbox)
+        .set({ nextAttemptAt: now.toISOString() })
+        .where(and(eq(outbox.status, 'held'), eq(sql`lower(${outbox.toAddress})`, a)))
+        .run();
+      addEvent(tx, { ticketId: s.ticketId, type: 'suppression.cleared', actor: 'admin', at: now, data: { address: a, until: s.until, reason: s.reason, heldRows: r.changes } });
+      return r.changes;
+    });
+    io.out(`${a}: suppression cleared; ${held} held mail${held === 1 ? '' : 's'} tried again on the daemon's next outbox pass`);
+    return 0;
+  });
+}
