@@ -11,6 +11,7 @@ import { suppressionsClear, suppressionsList } from './cli/suppressions-command'
 import { slaDue, slaReportCommand } from './cli/sla-command';
 import { startCommand } from './cli/start-command';
 import { openDb, appliedMigrations } from './db/open';
+import { withDb } from './cli/with-db';
 
 /** The `helpdesk` command. Returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -185,7 +186,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--json', 'print JSON')
     .option(...configOption)
     .action((o) => {
-      code = withReadDb(io, o.config, (db) => listTickets(db, io, o));
+      code = withDb(io, o.config, { readonly: true }, (db) => listTickets(db, io, o));
     });
   ticketsCmd
     .command('show')
@@ -193,7 +194,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--json', 'print JSON')
     .option(...configOption)
     .action((number, o) => {
-      code = withReadDb(io, o.config, (db) => showTicket(db, io, number, o));
+      code = withDb(io, o.config, { readonly: true }, (db) => showTicket(db, io, number, o));
     });
 
   try {
@@ -203,21 +204,4 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     throw err;
   }
   return code;
-}
-
-function withReadDb(io: Io, configFile: string | undefined, fn: (db: ReturnType<typeof openDb>) => number): number {
-  const config = configOrExplain(io, configFile, { secrets: false });
-  if (!config) return 1;
-  let db;
-  try {
-    db = openDb(config.data_dir, { readonly: true });
-  } catch (err) {
-    io.err((err as Error).message);
-    return 1;
-  }
-  try {
-    return fn(db);
-  } finally {
-    db.$client.close();
-  }
 }

@@ -3,31 +3,13 @@ import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import { outbox, tickets } from '../db/schema';
 import { addEvent } from '../ticket/store';
-import { openDb } from '../db/open';
-import { configOrExplain } from './config-command';
+import { withDb } from './with-db';
 import type { Io } from './io';
 
-/** Runs fn on the database of the config (migrated: these commands write, and read the newest columns). */
-export function withWriteDb(io: Io, configFile: string | undefined, fn: (db: Db) => number): number {
-  const config = configOrExplain(io, configFile, { secrets: false });
-  if (!config) return 1;
-  let db: Db;
-  try {
-    db = openDb(config.data_dir, { migrate: true });
-  } catch (err) {
-    io.err((err as Error).message);
-    return 1;
-  }
-  try {
-    return fn(db);
-  } finally {
-    db.$client.close();
-  }
-}
 
 /** Mail not sent yet (or only the held, with --held): what the gate kept back and why, and when it is tried again. */
 export function outboxList(io: Io, o: { config?: string; held?: boolean; json?: boolean }): number {
-  return withWriteDb(io, o.config, (db) => {
+  return withDb(io, o.config, { migrate: true }, (db) => {
     const rows = db
       .select({ id: outbox.id, kind: outbox.kind, to: outbox.toAddress, request: tickets.number, status: outbox.status, reason: outbox.lastError, since: outbox.heldAt, nextAttemptAt: outbox.nextAttemptAt, releasedAt: outbox.releasedAt })
       .from(outbox)
@@ -57,7 +39,7 @@ export function outboxRelease(io: Io, id: string | undefined, o: { config?: stri
     io.err('outbox release: name an ID, or --address A (not both)');
     return 2;
   }
-  return withWriteDb(io, o.config, (db) => {
+  return withDb(io, o.config, { migrate: true }, (db) => {
     const rows = id ? db.select().from(outbox).where(eq(outbox.id, Number(id))).all() : db.select().from(outbox).where(and(eq(outbox.status, 'held'), eq(sql`lower(${outbox.toAddress})`, o.address!.toLowerCase()))).orderBy(asc(outbox.id)).all();
     if (rows.length === 0) {
       io.err(id ? `no outbox mail ${id}` : `no mail held for ${o.address}`);

@@ -3,11 +3,11 @@ import type { Clock } from '../clock';
 import { outbox, suppressions, tickets } from '../db/schema';
 import { addEvent } from '../ticket/store';
 import type { Io } from './io';
-import { withWriteDb } from './outbox-command';
+import { withDb } from './with-db';
 
 /** Addresses that get no automatic mail now (bounced), with how much mail each keeps held; --all: expired ones too. */
 export function suppressionsList(io: Io, o: { config?: string; all?: boolean; json?: boolean }, clock: Clock): number {
-  return withWriteDb(io, o.config, (db) => {
+  return withDb(io, o.config, { migrate: true }, (db) => {
     const now = clock.now().toISOString();
     const rows = db
       .select({ address: suppressions.address, until: suppressions.until, reason: suppressions.reason, request: tickets.number, since: suppressions.createdAt })
@@ -29,7 +29,7 @@ export function suppressionsList(io: Io, o: { config?: string; all?: boolean; js
  * decides again: caps still apply); the request that caused it records who cleared it.
  */
 export function suppressionsClear(io: Io, address: string, o: { config?: string }, clock: Clock): number {
-  return withWriteDb(io, o.config, (db) => {
+  return withDb(io, o.config, { migrate: true }, (db) => {
     const a = address.trim().toLowerCase();
     const s = db.select().from(suppressions).where(eq(suppressions.address, a)).get();
     if (!s) {
