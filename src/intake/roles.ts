@@ -1,3 +1,5 @@
+import { domainToASCII } from 'node:url';
+
 /**
  * Who an address is to the desk. Our own addresses (every mailbox's, with any
  * "+tag", as our reply-token addresses have) are never a person on a request:
@@ -12,9 +14,24 @@ export interface Roles {
 }
 
 export function deskRoles(ownAddresses: readonly string[], isEngineer: (address: string) => boolean): Roles {
-  const own = new Set(ownAddresses.map((a) => a.toLowerCase()));
+  const own = new Set(ownAddresses.map(normalAddress));
   return {
-    isOwn: (address) => own.has(address.toLowerCase()) || own.has(address.toLowerCase().replace(/\+[^@]*@/, '@')),
+    isOwn: (address) => {
+      const a = normalAddress(address);
+      return own.has(a) || own.has(a.replace(/\+[^@]*@/, '@'));
+    },
     isEngineer: (address) => isEngineer(address.toLowerCase()),
   };
+}
+
+/**
+ * One spelling of an address, for comparing: lower case, the domain in its
+ * ASCII (punycode) form and without a trailing dot, so that
+ * support@пример.рф, SUPPORT@xn--e1afmkfd.xn--p1ai. and the like are one.
+ */
+export function normalAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 0) return address.toLowerCase();
+  const domain = address.slice(at + 1).replace(/\.+$/, '');
+  return `${address.slice(0, at).toLowerCase()}@${(domainToASCII(domain) || domain).toLowerCase()}`;
 }

@@ -98,13 +98,67 @@ describe('one participant rule on every threading path', () => {
     r.h.close();
   });
 
-  test('the honest customer still joins by each path, and a colleague they put in Cc does too', async () => {
+  test('the honest customer still joins by each path', async () => {
     const r = await registered();
     expect(await r.send({ from: CUSTOMER, subject: 'без номера', headers: [`In-Reply-To: ${r.first.messageId}`] })).toMatchObject({ outcome: 'appended', ticketNumber: 'SUP-2026-000001' });
-    expect(await r.send({ from: CUSTOMER, headers: ['Cc: Boss <boss@customer.test>'] })).toMatchObject({ outcome: 'appended' });
-    expect(await r.send({ from: 'boss@customer.test', subject: 'тоже', body: 'Ответ на SUP-2026-000001' })).toMatchObject({ outcome: 'appended' });
+    expect(await r.send({ from: CUSTOMER })).toMatchObject({ outcome: 'appended' });
+    expect(await r.send({ from: CUSTOMER, subject: 'тоже', body: 'Ответ на SUP-2026-000001' })).toMatchObject({ outcome: 'appended' });
     expect(r.onTicket1()).toBe(4);
     r.h.close();
+  });
+
+  test('a Cc on a later mail brings no one in: its From may be forged (a colleague Cc\'d on the first mail is on the request)', async () => {
+    const r = await registered();
+    // The requester's From is a claim: this follow-up may be anyone's. Its Cc must not make Mallory a participant.
+    expect(await r.send({ from: CUSTOMER, headers: ['Cc: mallory@evil.test'] })).toMatchObject({ outcome: 'appended' });
+    await r.send({ from: 'mallory@evil.test', subject: 'статус SUP-2026-000001', body: '' });
+    expect(r.mailTo('mallory@evil.test').map((m) => m.kind)).toEqual(['status-unknown']);
+    expect(await r.send({ from: 'mallory@evil.test' })).toMatchObject({ outcome: 'created', linkedTo: 'SUP-2026-000001' });
+    r.h.close();
+  });
+});
+
+describe('mail kept on a request without being a participant\'s brings no one in either', () => {
+  const leaks = async (r: Awaited<ReturnType<typeof registered>>) => {
+    await r.send({ from: 'mallory@evil.test', subject: 'статус SUP-2026-000001', body: '' });
+    return r.mailTo('mallory@evil.test').map((m) => m.kind);
+  };
+
+  test('a forged engineer From with Mallory in Cc (kept as an unverified note)', async () => {
+    const r = await registered();
+    expect(await r.send({ from: 'Анна <anna@vendor.test>', headers: ['Cc: mallory@evil.test'], body: 'ok' })).toMatchObject({ outcome: 'rejected' });
+    expect(await leaks(r)).toEqual(['status-unknown']);
+    r.h.close();
+  });
+
+  test('the same with Auto-Submitted (kept as an engineer\'s machine mail)', async () => {
+    const r = await registered();
+    expect(await r.send({ from: 'Анна <anna@vendor.test>', headers: ['Cc: mallory@evil.test', 'Auto-Submitted: auto-replied'], body: 'ok' })).toMatchObject({ outcome: 'ignored', reason: 'automated' });
+    expect(await leaks(r)).toEqual(['status-unknown']);
+    r.h.close();
+  });
+
+  test('a forged old-style bounce that quotes our registration reply\'s Message-ID, sent To Mallory too', async () => {
+    const r = await registered();
+    const ours = r.h.all<{ message_id: string }>("SELECT message_id FROM outbox WHERE kind = 'registration'")[0].message_id;
+    const bounce = Buffer.from(`From: MAILER-DAEMON@evil.test\r\nTo: support@example.test, mallory@evil.test\r\nSubject: failure notice\r\nMessage-ID: <b1@evil.test>\r\n\r\n--- Below this line is a copy of the message.\r\n\r\nMessage-ID: ${ours}\r\n`);
+    await r.h.intake.process({ raw: bounce, mailbox: mb, receivedAt: r.h.clock.now() });
+    expect(await leaks(r)).toEqual(['status-unknown']);
+    r.h.close();
+  });
+});
+
+describe('the desk\'s own address however it is spelt', () => {
+  test.each([
+    ['in Unicode while configured in punycode', ['support@xn--e1afmkfd.xn--p1ai'], 'support@пример.рф'],
+    ['with a trailing dot', ['support@example.test'], 'support@example.test.'],
+  ])('%s is forged in a From', async (_what, own, from) => {
+    const h = intakeHarness({ ownAddresses: own });
+    const m = buildMail({ from: 'ivan@customer.test', to: from, subject: 'x', body: 'y' });
+    await h.intake.process({ raw: m.raw, mailbox: mailbox({ addresses: own }), receivedAt: h.clock.now() });
+    const forged = buildMail({ from, to: own[0], subject: 'Re: [SUP-2026-000001] x', body: 'z' });
+    expect(await h.intake.process({ raw: forged.raw, mailbox: mailbox({ addresses: own }), receivedAt: h.clock.now() })).toMatchObject({ outcome: 'ignored', reason: 'forged' });
+    h.close();
   });
 
   test('a customer Cc-ing the desk\'s other address makes no one a participant through it', async () => {
