@@ -147,3 +147,34 @@ describe('a signature counts only when it vouches for the From and the whole bod
     d.h.close();
   });
 });
+
+describe('a signature binds the engineer to the request only when it signs the headers that name it', () => {
+  const sign = async (raw: Buffer, headerList?: string) => {
+    const data = { signingDomain: 'vendor.test', selector: 'mail', privateKey: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
+    const sig = await dkimSign(raw, { canonicalization: 'relaxed/relaxed', headerList, signatureData: [data] } as never);
+    return Buffer.concat([Buffer.from(sig.signatures), raw]);
+  };
+  const withHeader = (raw: Buffer, header: string) => Buffer.from(raw.toString('latin1').replace('MIME-Version: 1.0', `${header}\r\nMIME-Version: 1.0`), 'latin1');
+
+  test('a mail Anna signed for someone else, replayed with a request\'s In-Reply-To added, commands and relays nothing', async () => {
+    const { h, status } = await setup(keys.publicKey);
+    const first = h.all<{ message_id: string }>("SELECT message_id FROM messages WHERE direction = 'in'")[0].message_id;
+    // A genuine mail of Anna's to Mallory, signed by her domain (From, To, Subject, Date, Message-ID: no threading header).
+    const genuine = await sign(buildMail({ from: 'anna@vendor.test', to: 'mallory@evil.test', subject: 'Обед', body: 'Позвоните мне: +7 900 000-00-00' }).raw, 'from:to:subject:date:message-id');
+    expect((await dkimVerify(withHeader(genuine, `In-Reply-To: ${first}`), { resolver: resolverFor(keys.publicKey) as never })).results[0].status.result).toBe('pass');
+    const out = await h.intake.process({ raw: withHeader(genuine, `In-Reply-To: ${first}`), mailbox: mb, receivedAt: h.clock.now() });
+    expect(out).toMatchObject({ outcome: 'rejected' });
+    expect(status()).toBe('new');
+    expect(h.all("SELECT id FROM outbox WHERE kind = 'relay'")).toHaveLength(0);
+    h.close();
+  });
+
+  test('Anna\'s real reply, its In-Reply-To signed, is applied', async () => {
+    const { h, status } = await setup(keys.publicKey);
+    const first = h.all<{ message_id: string }>("SELECT message_id FROM messages WHERE direction = 'in'")[0].message_id;
+    const reply = withHeader(buildMail({ from: 'anna@vendor.test', to: 'support@example.test', subject: 'Re: x', body: '#status in_progress\n\nСмотрю.' }).raw, `In-Reply-To: ${first}`);
+    expect(await h.intake.process({ raw: await sign(reply, 'from:to:subject:date:message-id:in-reply-to'), mailbox: mb, receivedAt: h.clock.now() })).toMatchObject({ outcome: 'command', applied: ['#status in_progress'] });
+    expect(status()).toBe('in_progress');
+    h.close();
+  });
+});
