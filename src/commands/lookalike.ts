@@ -22,9 +22,9 @@ const CONFUSABLE: Record<string, string> = {
   ı: 'i', ɑ: 'a', ɡ: 'g', ɩ: 'i', ʟ: 'L', ո: 'n', ս: 'u', օ: 'o',
 };
 
-/** The invisible characters of s, as U+XXXX (at most three). */
+/** The invisible, blank and "#"-like characters of s, as U+XXXX (at most three). */
 export function invisibleIn(s: string): string[] {
-  return codes([...s.matchAll(INVISIBLE)].map((m) => m[0]));
+  return codes([...s.matchAll(new RegExp(`${INVISIBLE.source}|${BLANK.source}|${HASHLIKE.source}`, 'gu'))].map((m) => m[0]));
 }
 
 /** The characters of s that NFKC changes (full-width ＃, ligatures, mathematical letters …), as U+XXXX (at most three). */
@@ -37,9 +37,16 @@ export function foreignIn(s: string): string[] {
   return codes([...s.normalize('NFKC')].filter((c) => /[^\x00-\x7f]/.test(c)));
 }
 
-/** What a reader sees: NFKC, invisible characters removed. */
+/** Drawn blank though no space nor default-ignorable: the braille blank. */
+const BLANK = /\u2800/gu;
+/** Drawn like "#" though NFKC keeps them: music sharp, viewdata square. */
+const HASHLIKE = /[\u266F\u2317]/gu;
+/** Bidirectional embeddings, overrides and isolates: the line is drawn in another order than it is written. */
+export const BIDI = /[\u202A-\u202E\u2066-\u2069]/u;
+
+/** What a reader sees: NFKC, invisible and blank characters removed, "#" look-alikes read as "#". */
 export function visible(s: string): string {
-  return s.normalize('NFKC').replace(INVISIBLE, '');
+  return s.normalize('NFKC').replace(INVISIBLE, '').replace(BLANK, ' ').replace(HASHLIKE, '#');
 }
 
 /** What a reader may take it for: visible, accents dropped, look-alike letters read as Latin, lower case. */

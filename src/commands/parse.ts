@@ -1,5 +1,5 @@
 import type { Status } from '../ticket/status';
-import { compatibilityIn, foreignIn, invisibleIn, shown, skeleton, visible } from './lookalike';
+import { BIDI, compatibilityIn, foreignIn, invisibleIn, shown, skeleton, visible } from './lookalike';
 
 /** Why work is suspended (DOMAIN.md: the reasons the regulations allow). */
 export const WAIT_REASONS = [
@@ -75,7 +75,8 @@ export function parseCommands(subject: string, text: string, ctx: CommandContext
   let i = 0;
   const sources: string[] = [];
   while (i < lines.length && seen(lines[i]) === '') i++;
-  while (i < lines.length && seen(lines[i]).startsWith('#')) sources.push(lines[i++].trim());
+  // A line drawn in another order than written (bidi controls) may show a "#" first: it counts as a command line, and is refused.
+  while (i < lines.length && (seen(lines[i]).startsWith('#') || (BIDI.test(lines[i]) && seen(lines[i]).includes('#')))) sources.push(lines[i++].trim());
   for (const m of subject.matchAll(/#(status|wait|priority|type|assign|escalate|note)\b[^#]*/giu)) sources.unshift(m[0].trim());
 
   const commands: Command[] = [];
@@ -116,6 +117,7 @@ function commandLine(source: string, ctx: CommandContext): Command | Refusal {
 
 /** A line further down that a reader would take for a command: "#word", or "# word" when the word is (or looks like) a command's. */
 function commandLike(line: string): boolean {
+  if (BIDI.test(line) && visible(line).includes('#')) return true;
   const m = /^#(\s*)([\p{L}\p{M}]+)/u.exec(visible(line).trim());
   return !!m && (m[1] === '' || isName(m[2]));
 }

@@ -53,6 +53,9 @@ export function classifyAutomated(mail: Pick<ParsedEmail, 'headers' | 'from' | '
   const suppress = h('x-auto-response-suppress');
   if (suppress && /\b(all|oof|autoreply)\b/i.test(suppress)) return { kind: 'auto-reply', reason: `X-Auto-Response-Suppress: ${suppress}` };
   if (h('x-autoreply') || h('x-autorespond')) return { kind: 'auto-reply', reason: 'X-Autoreply' };
+  if (h('x-vacation')) return { kind: 'auto-reply', reason: 'X-Vacation' };
+  // Exchange puts it on mail an inbox rule made (an auto-forward or a rule's auto-reply): no person wrote it.
+  if (h('x-ms-exchange-inbox-rules-loop')) return { kind: 'auto-reply', reason: 'X-MS-Exchange-Inbox-Rules-Loop (an Exchange inbox rule)' };
   if (/^vacation$/i.test(h('x-apple-action') ?? '')) return { kind: 'auto-reply', reason: 'X-Apple-Action: VACATION' };
   const subject = mail.subject;
   if (AUTO_SUBJECT.test(subject)) return { kind: 'auto-reply', reason: `subject "${subject.slice(0, 40)}"` };
@@ -90,7 +93,7 @@ function otherDesk(h: (name: string) => string | undefined): string | null {
 
 /** Subject prefixes that vacation responders write, in English and Russian. */
 const AUTO_SUBJECT =
-  /^(auto(matic)?[ -]?(reply|response)|autoreply|out of (the )?office( reply| autoreply)?|автоответ|автоматический ответ|вне офиса)\s*:/i;
+  /^(auto(matic)?[ -]?(reply|response)|autoreply|out of (the )?office( reply| autoreply)?|автоответ|автоматический ответ|вне офиса|отсутствую)\s*:/i;
 
 /** Addresses that announce they read nothing: noreply@, no-reply@, donotreply@ … */
 export function isNoReplyAddress(address: string): boolean {

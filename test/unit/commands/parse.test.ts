@@ -119,3 +119,24 @@ describe('fail closed: what looks like a command but is not one refuses the mess
     expect(parse('текст', 'Re: [SUP-2026-000001] x #note').note).toBe(true);
   });
 });
+
+describe('more look-alikes found by review: a blank-drawn character first, "#"-like signs, a line drawn in another order', () => {
+  test.each([
+    ['\u2800#note внутреннее', 'U+2800'],
+    ['♯note внутреннее', 'U+266F'],
+    ['⌗note внутреннее', 'U+2317'],
+    ['\u202Eetoн#', 'U+202E'],
+  ])('%j refuses the message (%s named), nothing for the customer', (line, code) => {
+    const p = parse(`${line}\n\nКлиенту нельзя это видеть.`);
+    expect(p.refused.length).toBeGreaterThan(0);
+    expect(JSON.stringify(p.refused)).toContain(code);
+  });
+
+  test('further down, after the text, the same lines refuse too', () => {
+    for (const line of ['\u2800#note x', '♯note x', 'текст \u202Eeton#']) expect(parse(`Добрый день.\n${line}`).refused.length).toBeGreaterThan(0);
+  });
+
+  test('text with a sharp sign that is no command stays text', () => {
+    expect(parse('Тональность C♯ minor.').refused).toEqual([]);
+  });
+});

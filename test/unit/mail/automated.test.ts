@@ -115,3 +115,13 @@ describe('other desks\' loop headers are machine mail', () => {
     harness.close();
   });
 });
+
+test.each([['X-Vacation: yes'], ['X-MS-Exchange-Inbox-Rules-Loop: anna@vendor.test']])('%s is an auto-reply (found by review)', async (h) => {
+  expect((await classify(`From: anna@vendor.test\r\n${h}`))?.kind).toBe('auto-reply');
+});
+
+test('the subject "Отсутствую: …" is an auto-reply, "Отсутствует принтер" is not', async () => {
+  const subject = async (s: string) => classifyAutomated(await parseEmail(Buffer.from(`From: a@b.test\r\nSubject: =?utf-8?B?${Buffer.from(s).toString('base64')}?=\r\n\r\nx\r\n`)));
+  expect((await subject('Отсутствую: Re: [SUP-2026-000001] x'))?.kind).toBe('auto-reply');
+  expect(await subject('Отсутствует принтер')).toBeNull();
+});
