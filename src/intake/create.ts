@@ -91,7 +91,7 @@ export function createRequest(
       if (deps.sla && a) onStatusChange(tx, deps.sla.plans, ticketId, 'new', 'awaiting_info', input.receivedAt, 'required information missing');
     }
   }
-  const notified = automated ? 0 : deps.notifier.queue(tx, 'new', ticketId, input.mailbox, mail, now, { files: p.files });
+  const notified = automated ? 0 : deps.notifier.queue(tx, 'new', ticketId, input.mailbox, mail, now, { files: p.files, strangerTo: linked?.as === 'stranger' ? linked.number : undefined });
   if (suppressed) {
     event('reply.suppressed', 'system', { reason: suppressed });
     return { number, queued: false, notified, suppressed };

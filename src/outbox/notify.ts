@@ -40,7 +40,7 @@ export class Notifier {
     mailbox: ResolvedMailbox,
     mail: Pick<ParsedEmail, 'from' | 'subject' | 'text'>,
     now: Date,
-    o: { status?: string; files?: readonly NewAttachment[]; to?: readonly Engineer[] } = {},
+    o: { status?: string; files?: readonly NewAttachment[]; to?: readonly Engineer[]; strangerTo?: string } = {},
   ): number {
     const t = tx.select().from(tickets).where(eq(tickets.id, ticketId)).get()!;
     // o.to: these engineers instead of the request's own (a bounce of our mail to an engineer tells the rest of the line).
@@ -58,6 +58,8 @@ export class Notifier {
       reactionDue: t.reactionDue ? formatLocalTime(new Date(t.reactionDue), mailbox.time_zone, mailbox.language) : '—',
       resolutionDue: t.resolutionDue ? formatLocalTime(new Date(t.resolutionDue), mailbox.time_zone, mailbox.language) : '—',
       status: o.status ?? '',
+      // The sender named a request they are not on: the engineer must not answer them about it.
+      strangerTo: o.strangerTo ?? '',
       attachments: (o.files ?? []).map((a) => `${a.filename ?? '(unnamed)'} (${a.size} B${a.stored ? '' : ', not stored: too large'})`).join(', '),
       text: kind === 'followup' ? newPart(mail.text) : mail.text.trim(),
     });

@@ -215,3 +215,13 @@ describe('a customer\'s From that our own server says its domain disowns', () =>
     r.h.close();
   });
 });
+
+test('the engineers are warned that a stranger\'s request names one its sender is not on', async () => {
+  const r = await registered();
+  await r.send({ from: 'mallory@evil.test', subject: 'Re: ваше письмо', headers: [`In-Reply-To: ${r.first.messageId}`] });
+  const notices = r.h.all<{ text: string; ticket: string }>("SELECT o.text, t.number AS ticket FROM outbox o JOIN tickets t ON t.id = o.ticket_id WHERE o.kind = 'notify-new' AND o.to_address = 'anna@vendor.test' ORDER BY o.id");
+  expect(notices.map((n) => n.ticket)).toEqual(['SUP-2026-000001', 'SUP-2026-000002']);
+  expect(notices[1].text).toContain('отправитель назвал обращение SUP-2026-000001, но не участвует в нём');
+  expect(notices[0].text).not.toContain('не участвует');
+  r.h.close();
+});
