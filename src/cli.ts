@@ -4,7 +4,7 @@ import { checkConfig, configOrExplain } from './cli/config-command';
 import { processIo, type Io } from './cli/io';
 import { parseCommand } from './cli/parse-command';
 import { listTickets, showTicket } from './cli/tickets-command';
-import { ingestCommand } from './cli/ingest-command';
+import { EX_TEMPFAIL, ingestCommand } from './cli/ingest-command';
 import { outboxList, outboxRelease } from './cli/outbox-command';
 import { quarantineList, quarantineRetry, quarantineShow } from './cli/quarantine-command';
 import { suppressionsClear, suppressionsList } from './cli/suppressions-command';
@@ -200,7 +200,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    // A usage error in an MTA's pipe command is ours, not the mail's: the MTA must keep the mail (see ingestCommand).
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : argv[2] === 'ingest' ? EX_TEMPFAIL : 2;
     throw err;
   }
   return code;

@@ -42,8 +42,13 @@ export function slaPolicy(config: Config): SlaPolicy | null {
   };
 }
 
-/** The one place that builds the services from a config. */
-export function buildServices(config: Config, clock: Clock, log: Logger): Services {
+/**
+ * The one place that builds the services from a config. wakeOutbox: false
+ * for a one-shot command that flushes the outbox itself (or not at all)
+ * before it closes the database.
+ */
+export function buildServices(config: Config, clock: Clock, log: Logger, opts: { wakeOutbox?: boolean } = {}): Services {
+  const wake = opts.wakeOutbox ?? true;
   const db = openDb(config.data_dir, { migrate: true });
   const templates = new Templates(path.resolve(config.templates_dir));
   const mailers = new Map(config.mailboxes.map((m) => [m.name, smtpMailer(m)] as const));
@@ -93,7 +98,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger): Servic
     reopenWindowMs: config.requests.reopen_days * 24 * 3600 * 1000,
     bounceSuppressHours: config.outbox.bounce_suppress_hours,
     requiredInfo: { items: config.requests.required_info, wait: config.requests.wait_for_missing_info },
-    onQueued: () => void outbox.flush().catch((err) => log.error({ event: 'outbox.error', err }, 'outbox.error')),
+    onQueued: wake ? () => void outbox.flush().catch((err) => log.error({ event: 'outbox.error', err }, 'outbox.error')) : undefined,
   });
   const sweep = sla
     ? new SlaSweep({

@@ -6,9 +6,32 @@ export interface Io {
   stdin: () => Promise<Buffer>;
 }
 
+/**
+ * Writes lines to a standard stream until its reader goes away
+ * (`helpdesk tickets show N | head`): then the rest is dropped and the
+ * command ends as it would have, quietly. Without a listener, the EPIPE a
+ * closed pipe gives is an unhandled 'error' event, and the process dies with
+ * a stack trace.
+ */
+function lines(stream: NodeJS.WriteStream): (text: string) => void {
+  let gone = false;
+  let listening = false;
+  return (text) => {
+    if (!listening) {
+      listening = true;
+      stream.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+        gone = true;
+      });
+    }
+    if (gone || stream.destroyed) return;
+    stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  };
+}
+
 export const processIo: Io = {
-  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
-  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+  out: lines(process.stdout),
+  err: lines(process.stderr),
   env: process.env,
   stdin: async () => {
     const chunks: Buffer[] = [];

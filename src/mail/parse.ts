@@ -29,12 +29,26 @@ export interface ParsedEmail {
   attachments: ParsedAttachment[];
   /** Unfolded header values by lower-case name (all occurrences, in order). */
   headers: Map<string, string[]>;
-  /** Set when mailparser could not parse the message and only its headers were read. */
+  /** Set when the message could not be parsed and only its headers were read (text is then empty). */
   parseError: string | null;
+  /** What the limits below left unread, one line each, e.g. "References: 150000, kept 50". */
+  cut: string[];
 }
 
-/** MIME parts parsed in one message at most; past it only the headers are read (the raw message is kept either way). */
-const MAX_MIME_PARTS = 5000;
+/**
+ * What one message may cost to read, whatever its shape (the raw message is
+ * kept whole either way). Each limit is far above what mail clients write:
+ * - MIME parts, and the header block of one part: past them only the
+ *   headers are read (mailsplit counts them);
+ * - nesting: multipart in multipart; past it only the headers are read;
+ * - references: the thread check looks each one up, so only the first (the
+ *   thread's root) and the newest are kept;
+ * - attachments whose bytes are kept: each is a file (about a millisecond
+ *   of CPU); past it each is still recorded, with its name, size and hash;
+ * - forwarded: message/rfc822 parts whose text is read, at every level
+ *   together (each is a whole parse of its own), and how deep.
+ */
+export const LIMITS = { mimeParts: 5000, headerBytes: 1024 * 1024, nesting: 50, attachments: 200, references: 50, forwarded: 20, forwardDepth: 3 } as const;
 
 export function header(mail: Pick<ParsedEmail, 'headers'>, name: string): string | undefined {
   return mail.headers.get(name.toLowerCase())?.[0];
@@ -46,36 +60,54 @@ export function header(mail: Pick<ParsedEmail, 'headers'>, name: string): string
  * (message/rfc822 parts) is appended to the text, as the customer meant it
  * to be read; the parts are kept as attachments too.
  */
-export async function parseEmail(raw: Buffer | { file: string }, o: { sink?: AttachmentSink; depth?: number } = {}): Promise<ParsedEmail> {
-  const depth = o.depth ?? 0;
+export async function parseEmail(raw: Buffer | { file: string }, o: { sink?: AttachmentSink } = {}): Promise<ParsedEmail> {
+  return parseOne(raw, o.sink, { forwarded: LIMITS.forwarded, seen: 0 }, 0);
+}
+
+/** Forwarded messages still to be read, shared by every level of one parse; seen: how many there were. */
+interface Budget {
+  forwarded: number;
+  seen: number;
+}
+
+async function parseOne(raw: Buffer | { file: string }, sink: AttachmentSink | undefined, budget: Budget, depth: number): Promise<ParsedEmail> {
   let parsed: Mime;
   const input = Buffer.isBuffer(raw) ? raw : fs.createReadStream(raw.file, { highWaterMark: 256 * 1024 });
   try {
     // maxChildNodes: mailsplit stops at 1 000 MIME parts by default; a customer's 1 000 attachments must still parse.
     // skipHtmlToText: an HTML-only mail is turned into text by safeHtmlToText below, which drops images and script links.
     // skipTextToHtml: nothing reads textAsHtml, and making it was 7 % of intake's time (the HTML entity encoder).
-    parsed = await readMime(input, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true, maxChildNodes: MAX_MIME_PARTS }, o.sink);
+    const options = { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true, maxChildNodes: LIMITS.mimeParts, maxHeadSize: LIMITS.headerBytes };
+    parsed = await readMime(input, options, sink, { depth: LIMITS.nesting, keep: LIMITS.attachments });
   } catch (err) {
     if (isTransient(err)) throw err; // the sink's disk is full: not the message's fault
     return fallback(Buffer.isBuffer(raw) ? raw : head(raw.file), err as Error);
   }
+  const cut: string[] = [];
   const headers = new Map<string, string[]>();
   for (const { key, line } of parsed.headerLines ?? []) {
     const value = unfold(line.slice(line.indexOf(':') + 1));
     headers.set(key, [...(headers.get(key) ?? []), value]);
   }
   let text = parsed.text?.trim() ? parsed.text : parsed.html ? safeHtmlToText(parsed.html) : (parsed.text ?? '');
-  if (depth < 3) {
+  if (depth < LIMITS.forwardDepth) {
     for (const a of parsed.attachments ?? []) {
-      if (a.contentType !== 'message/rfc822' || !a.content) continue;
-      const inner = (await parseEmail(a.content, { depth: depth + 1 })).text.trim();
+      if (a.contentType !== 'message/rfc822') continue;
+      budget.seen++;
+      if (budget.forwarded === 0 || !a.content) continue;
+      budget.forwarded--;
+      const inner = (await parseOne(a.content, undefined, budget, depth + 1)).text.trim();
       if (inner) text = text.trim() ? `${text.trimEnd()}\n\n${inner}` : inner;
     }
   }
+  const dropped = parsed.attachments.filter((a) => a.skipped).length;
+  if (dropped > 0) cut.push(`attachments: ${parsed.attachments.length}, bytes kept of ${parsed.attachments.length - dropped}`);
+  if (depth === 0 && budget.seen > LIMITS.forwarded) cut.push(`forwarded messages: ${budget.seen}, text read of ${LIMITS.forwarded}`);
+  const references = toIdList(parsed.references, cut);
   return {
     messageId: normalizeId(parsed.messageId),
     inReplyTo: normalizeId(parsed.inReplyTo),
-    references: toIdList(parsed.references),
+    references,
     from: flatten(parsed.from)[0] ?? null,
     replyTo: flatten(parsed.replyTo),
     to: flatten(parsed.to),
@@ -86,6 +118,7 @@ export async function parseEmail(raw: Buffer | { file: string }, o: { sink?: Att
     attachments: parsed.attachments,
     headers,
     parseError: null,
+    cut,
   };
 }
 
@@ -111,6 +144,7 @@ export function toJson(mail: ParsedEmail, ticketNumber: string | null, automated
     ticketNumber,
     automated,
     ...(mail.parseError ? { parseError: mail.parseError } : {}),
+    ...(mail.cut.length > 0 ? { cut: mail.cut } : {}),
   };
 }
 
@@ -134,10 +168,13 @@ function normalizeId(id: string | undefined | null): string | null {
   return bare ? `<${bare}>` : null;
 }
 
-function toIdList(refs: string | string[] | undefined): string[] {
+/** The Message-IDs of References: the first (the thread's root) and the newest, LIMITS.references in all. */
+function toIdList(refs: string | string[] | undefined, cut: string[]): string[] {
   const joined = Array.isArray(refs) ? refs.join(' ') : (refs ?? '');
-  const ids = joined.match(/<[^<>\s]+>/g) ?? [];
-  return [...new Set(ids)];
+  const ids = [...new Set(joined.match(/<[^<>\s]+>/g) ?? [])];
+  if (ids.length <= LIMITS.references) return ids;
+  cut.push(`References: ${ids.length}, kept ${LIMITS.references}`);
+  return [ids[0], ...ids.slice(ids.length - (LIMITS.references - 1))];
 }
 
 function unfold(value: string): string {
@@ -170,7 +207,12 @@ function head(file: string): Buffer {
   }
 }
 
-/** Headers only: used when mailparser gives up. The raw message is kept either way. */
+/**
+ * Headers only: used when the parse fails or a limit stops it. The text is
+ * left empty, never the body's MIME source: what follows the headers may be
+ * megabytes of base64 and boundaries, and the text is what engineers are
+ * mailed. The raw message is kept either way.
+ */
 function fallback(raw: Buffer, err: Error): ParsedEmail {
   const end = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
   const head = raw.subarray(0, end >= 0 ? end : raw.length).toString('latin1');
@@ -185,19 +227,28 @@ function fallback(raw: Buffer, err: Error): ParsedEmail {
   const first = (k: string) => headers.get(k)?.[0];
   const addr = /[^\s<>"]+@[^\s<>"]+/.exec(first('from') ?? '')?.[0]?.toLowerCase();
   const date = first('date') ? new Date(first('date')!) : null;
+  const cut = [`body: not read (${describe(err)})`];
   return {
     messageId: normalizeId(first('message-id')),
     inReplyTo: normalizeId(first('in-reply-to')),
-    references: toIdList(first('references')),
+    references: toIdList(first('references'), cut),
     from: addr ? { address: addr, name: '' } : null,
     replyTo: [],
     to: [],
     cc: [],
     subject: first('subject') ?? '',
     date: date && !Number.isNaN(date.getTime()) ? date : null,
-    text: end >= 0 ? raw.subarray(end).toString('utf8').trim() : '',
+    text: '',
     attachments: [],
     headers,
-    parseError: err.message,
+    parseError: describe(err),
+    cut,
   };
+}
+
+/** mailsplit's limit errors, in the words of our limits. */
+function describe(err: Error): string {
+  if (/max allowed child nodes/i.test(err.message)) return `more than ${LIMITS.mimeParts} MIME parts`;
+  if (/max header size/i.test(err.message)) return `a header block larger than ${LIMITS.headerBytes} bytes`;
+  return err.message;
 }

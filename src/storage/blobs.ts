@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { FILE_MODE, makeDir } from './modes';
 
 export function sha256(data: Buffer | string): string {
   return crypto.createHash('sha256').update(data).digest('hex');
@@ -11,7 +12,8 @@ export function sha256(data: Buffer | string): string {
 /**
  * Content-addressed files: <dir>/<aa>/<sha256>. Writing the same content twice
  * is a no-op; a write is atomic (temp file, fsync, rename), so a crash never
- * leaves a half-written blob under its final name.
+ * leaves a half-written blob under its final name. Files and folders get
+ * the data modes (see modes.ts).
  */
 export class BlobStore {
   /** Fan-out directories known to exist (at most 256). */
@@ -34,8 +36,9 @@ export class BlobStore {
       await this.mkdir(path.dirname(file));
       const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
       try {
-        const fh = await fsp.open(tmp, 'w', 0o640);
+        const fh = await fsp.open(tmp, 'w', FILE_MODE);
         try {
+          await fh.chmod(FILE_MODE); // the umask may have taken bits away
           await fh.writeFile(data);
           await fh.sync();
         } finally {
@@ -61,8 +64,9 @@ export class BlobStore {
     const tmp = path.join(this.dir, `incoming.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
     const hash = crypto.createHash('sha256');
     let size = 0;
-    let fh: fsp.FileHandle | null = await fsp.open(tmp, 'w', 0o640);
+    let fh: fsp.FileHandle | null = await fsp.open(tmp, 'w', FILE_MODE);
     try {
+      await fh.chmod(FILE_MODE); // the umask may have taken bits away
       for await (const chunk of stream) {
         const buf = chunk as Buffer;
         hash.update(buf);
@@ -95,7 +99,7 @@ export class BlobStore {
 
   private async mkdir(dir: string): Promise<void> {
     if (this.made.has(dir)) return;
-    await fsp.mkdir(dir, { recursive: true });
+    await makeDir(dir);
     this.made.add(dir);
   }
 
