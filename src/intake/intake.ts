@@ -256,7 +256,7 @@ export class Intake {
           size: a.size,
           sha256: a.sha256,
           stored,
-          skipReason: stored ? null : `larger than attachment_max_bytes (${a.size} > ${max})`,
+          skipReason: stored ? null : (a.skipped ?? `larger than attachment_max_bytes (${a.size} > ${max})`),
         };
       }),
     );
@@ -274,15 +274,16 @@ function created(c: { number: string; queued: boolean; suppressed?: string }, me
   };
 }
 
-/** What the mail's history must say besides its outcome: a reused Message-ID, a message that could not be parsed. */
+/** What the mail's history must say besides its outcome: a reused Message-ID, a message that could not be parsed, what its limits left unread. */
 function recordOnMessage(tx: Tx, p: Prepared, now: Date): void {
   const reused = verdictOf(p.verdicts, 'idReused');
-  if (!reused && !p.mail.parseError) return;
+  if (!reused && !p.mail.parseError && p.mail.cut.length === 0) return;
   const row = tx.select({ id: messages.id, ticketId: messages.ticketId }).from(messages).where(eq(messages.dedupKey, p.dedupKey)).get();
   if (!row) return;
   const event = (type: string, data: unknown) => addEvent(tx, { ticketId: row.ticketId, messageId: row.id, type, actor: 'system', at: now, data });
   if (reused) event('message.id_reused', { messageId: p.mail.messageId, earlierMessage: reused.messageId, note: 'another mail with this Message-ID was stored before; this one is kept and processed on its own' });
-  if (p.mail.parseError) event('message.unparsed', { error: p.mail.parseError.slice(0, 500) });
+  if (p.mail.parseError) event('message.unparsed', { error: p.mail.parseError.slice(0, 500), note: 'only the headers were read; the raw message is kept' });
+  if (p.mail.cut.length > 0) event('message.cut', { cut: p.mail.cut, note: 'a limit on what one mail may cost; the raw message is kept whole' });
 }
 
 function isDedupConflict(err: unknown): boolean {

@@ -46,6 +46,9 @@ async function ingest(raw: Buffer) {
 
 /** The raw message is kept whole under its hash, whatever was left unread. */
 function rawKept(h: ReturnType<typeof intakeHarness>, sha: string, raw: Buffer) {
+  // What the limits left unread is said in the message's history too.
+  const events = h.all<{ type: string; data_json: string }>("SELECT type, data_json FROM events WHERE message_id = (SELECT id FROM messages WHERE raw_sha256 = ?) AND type IN ('message.cut', 'message.unparsed')", sha);
+  expect(events.map((e) => e.type)).toContain('message.cut');
   expect(fs.readFileSync(path.join(h.dataDir, 'raw', sha.slice(0, 2), sha)).equals(raw)).toBe(true);
 }
 
@@ -63,6 +66,9 @@ test('150 000 References: the first and the newest 49 are kept, the rest is said
   expect(outcome.outcome).toBe('created');
   expect(JSON.parse(message.references_json)).toEqual(kept);
   rawKept(h, message.raw_sha256, raw);
+  const history = h.all<{ type: string; data_json: string }>('SELECT type, data_json FROM events WHERE message_id = ? ORDER BY id', message.id);
+  expect(history.find((e) => e.type === 'message.cut')!.data_json).toContain('References: 150000, kept 50');
+  expect(history.find((e) => e.type === 'message.unparsed')!.data_json).toContain('a header block larger than 1048576 bytes');
   expect(cpu).toBeLessThan(CPU_SECONDS);
   h.close();
 });
@@ -142,6 +148,7 @@ test('4 700 attachments: every one recorded (one INSERT each: no limit on bound 
   expect(rows.filter((r) => r.stored).map((r) => r.filename)).toEqual(Array.from({ length: LIMITS.attachments }, (_, i) => `f${i}.bin`));
   // Every row has the hash of its bytes, kept or not.
   expect(rows[4699].sha256).toBe(crypto.createHash('sha256').update('bytes of 4699\r\n').digest('hex'));
+  expect(h.all<{ skip_reason: string }>('SELECT skip_reason FROM attachments WHERE message_id = ? AND stored = 0 LIMIT 1', message.id)[0].skip_reason).toBe(`past the first ${LIMITS.attachments} attachments of the message`);
   rawKept(h, message.raw_sha256, raw);
   expect(cpu).toBeLessThan(CPU_SECONDS);
   h.close();
