@@ -130,12 +130,10 @@ export function corpusMails(): string[] {
     .map((c) => c[0]);
 }
 
-/** The pino records a daemon wrote so far. */
+/** The pino records a daemon wrote so far: whole lines only (the last may be half written while we read). */
 export function logEvents(logFile: string): { event?: string; [k: string]: unknown }[] {
   if (!fs.existsSync(logFile)) return [];
-  return fs
-    .readFileSync(logFile, 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l));
+  const lines = fs.readFileSync(logFile, 'utf8').split('\n');
+  lines.pop(); // after the last newline: nothing, or a line still being written
+  return lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 }
