@@ -12,11 +12,9 @@ import type { Io } from '../../src/cli/io';
 import { outboxRelease } from '../../src/cli/outbox-command';
 import { suppressionsClear, suppressionsList } from '../../src/cli/suppressions-command';
 import type { GateOptions } from '../../src/outbox/gate';
-import type { Mailer } from '../../src/outbox/mailer';
-import { OutboxWorker } from '../../src/outbox/worker';
 import { root } from '../support/env';
 import { buildMail } from '../support/mails';
-import { intakeHarness, mailbox, silent } from '../support/services';
+import { intakeHarness, mailbox, recordingOutbox } from '../support/services';
 
 const mb = mailbox();
 const customer = 'ivan@customer.test';
@@ -36,9 +34,7 @@ function desk(gate: GateOptions) {
     file,
     `data_dir: ${h.dataDir}\ntemplates_dir: ${path.join(root, 'templates')}\nlog: {level: warn}\nmailboxes:\n  - name: support\n    addresses: [support@example.test]\n    imap: {host: 127.0.0.1, user: u, password: x}\n    smtp: {host: 127.0.0.1, port: 1}\n`,
   );
-  const sent: Parameters<Mailer['send']>[0][] = [];
-  const mailer: Mailer = { send: async (m) => (sent.push(m), { response: '250 OK' }), close: () => undefined };
-  const worker = new OutboxWorker({ db: h.db, clock: h.clock, log: silent, mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 8000, gate });
+  const { worker, sent } = recordingOutbox(h, { gate });
   const write = async (subject: string) => {
     const m = buildMail({ from: customer, to: 'support@example.test', subject, body: 'x' });
     await h.intake.process({ raw: m.raw, mailbox: mb, receivedAt: h.clock.now() });

@@ -5,6 +5,8 @@ import type { ResolvedMailbox } from '../../src/config/load';
 import { Secret } from '../../src/config/secret';
 import { openDb } from '../../src/db/open';
 import { Intake } from '../../src/intake/intake';
+import type { Mailer } from '../../src/outbox/mailer';
+import { OutboxWorker, type OutboxOptions } from '../../src/outbox/worker';
 import type { Filter } from '../../src/intake/types';
 import { CommandDesk } from '../../src/commands/desk';
 import { Notifier, type Engineer } from '../../src/outbox/notify';
@@ -70,4 +72,12 @@ export function intakeHarness(
   });
   const all = <T>(sql: string, ...p: unknown[]) => db.$client.prepare(sql).all(...p) as T[];
   return { dataDir, db, clock, intake, all, queuedCalls: () => queued, close: () => db.$client.close() };
+}
+
+/** An outbox worker on a harness's database and clock whose mailer only records what it is given (retries 1 s, at most 8 s). */
+export function recordingOutbox(h: { db: ReturnType<typeof openDb>; clock: FakeClock }, o: Pick<OutboxOptions, 'gate' | 'heldSummary' | 'concurrency'> = {}) {
+  const sent: Parameters<Mailer['send']>[0][] = [];
+  const mailer: Mailer = { send: async (m) => (sent.push(m), { response: '250 OK' }), close: () => undefined };
+  const worker = new OutboxWorker({ db: h.db, clock: h.clock, log: silent, mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 8000, ...o });
+  return { worker, sent };
 }

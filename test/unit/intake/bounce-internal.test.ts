@@ -1,7 +1,5 @@
-import type { Mailer } from '../../../src/outbox/mailer';
-import { OutboxWorker } from '../../../src/outbox/worker';
 import { buildMail } from '../../support/mails';
-import { intakeHarness, mailbox, silent } from '../../support/services';
+import { intakeHarness, mailbox, recordingOutbox } from '../../support/services';
 
 /** Line L1 has two engineers, so "the rest of the line" is someone. */
 const TEAM = [
@@ -48,9 +46,7 @@ function dsn(returnedId: string, recipient: string, from = 'MAILER-DAEMON@mx.ven
  */
 async function desk(dead: string[]) {
   const h = intakeHarness({ engineers: TEAM });
-  const sent: { to: string; messageId: string; subject: string }[] = [];
-  const mailer: Mailer = { send: async (m) => (sent.push(m), { response: '250 OK' }), close: () => undefined };
-  const worker = new OutboxWorker({ db: h.db, clock: h.clock, log: silent, mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 8000, gate: { perRecipient: [], global: [], internal: TEAM.map((e) => e.address) } });
+  const { worker, sent } = recordingOutbox(h, { gate: { perRecipient: [], global: [], internal: TEAM.map((e) => e.address) } });
   let done = 0; // sent mails already bounced (or not dead)
   const settle = async () => {
     for (let round = 0; round < 6; round++) {

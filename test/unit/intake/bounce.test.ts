@@ -2,25 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseBounce } from '../../../src/mail/dsn';
 import { parseEmail } from '../../../src/mail/parse';
-import type { Mailer } from '../../../src/outbox/mailer';
-import { OutboxWorker } from '../../../src/outbox/worker';
+import type { OutboxWorker } from '../../../src/outbox/worker';
 import { buildMail } from '../../support/mails';
-import { ENGINEERS, intakeHarness, mailbox, silent } from '../../support/services';
+import { ENGINEERS, intakeHarness, mailbox, recordingOutbox } from '../../support/services';
 
 const mb = mailbox();
 const customer = 'ivan@customer.test';
 
-function recordingMailer() {
-  const sent: Parameters<Mailer['send']>[0][] = [];
-  const mailer: Mailer = { send: async (m) => (sent.push(m), { response: '250 OK' }), close: () => undefined };
-  return { mailer, sent };
-}
 
 /** A request registered and its reply sent through a worker with the given caps. */
 async function registered(gate?: ConstructorParameters<typeof OutboxWorker>[0]['gate']) {
   const h = intakeHarness({ engineers: ENGINEERS });
-  const { mailer, sent } = recordingMailer();
-  const worker = new OutboxWorker({ db: h.db, clock: h.clock, log: silent, mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 8000, gate });
+  const { worker, sent } = recordingOutbox(h, { gate });
   const m = buildMail({ from: customer, to: 'support@example.test', subject: 'VPN down', body: 'It fails.' });
   await h.intake.process({ raw: m.raw, mailbox: mb, receivedAt: h.clock.now() });
   await worker.flush();
@@ -150,16 +143,7 @@ test('an out-of-office reply is appended without ending the wait for the custome
 
 test('per-recipient and global caps hold automatic mail back and record it; a relay is never capped', async () => {
   const h = intakeHarness();
-  const { mailer, sent } = recordingMailer();
-  const worker = new OutboxWorker({
-    db: h.db,
-    clock: h.clock,
-    log: silent,
-    mailers: new Map([['support', mailer]]),
-    retryInitialMs: 1000,
-    retryMaxMs: 8000,
-    gate: { perRecipient: [{ minutes: 10, max: 2 }], global: [{ minutes: 60, max: 4 }], internal: [] },
-  });
+  const { worker, sent } = recordingOutbox(h, { gate: { perRecipient: [{ minutes: 10, max: 2 }], global: [{ minutes: 60, max: 4 }], internal: [] } });
   const send = async (from: string, i: number) => {
     const m = buildMail({ from, to: 'support@example.test', subject: `q${i}`, body: 'x' });
     await h.intake.process({ raw: m.raw, mailbox: mb, receivedAt: h.clock.now() });

@@ -5,13 +5,12 @@
  * themselves as the window allows.
  */
 import path from 'node:path';
-import type { Mailer } from '../../../src/outbox/mailer';
 import { HeldSummary } from '../../../src/outbox/held-summary';
 import { Templates } from '../../../src/outbox/templates';
-import { OutboxWorker } from '../../../src/outbox/worker';
+import type { OutboxWorker } from '../../../src/outbox/worker';
 import { buildMail } from '../../support/mails';
 import { root } from '../../support/env';
-import { intakeHarness, mailbox, silent } from '../../support/services';
+import { intakeHarness, mailbox, recordingOutbox } from '../../support/services';
 
 const mb = mailbox();
 const ENGINEERS = [
@@ -27,15 +26,7 @@ const MIN = 60_000;
 
 function flooded() {
   const h = intakeHarness({ engineers: ENGINEERS });
-  const sent: Parameters<Mailer['send']>[0][] = [];
-  const mailer: Mailer = { send: async (m) => (sent.push(m), { response: '250 OK' }), close: () => undefined };
-  const worker = new OutboxWorker({
-    db: h.db,
-    clock: h.clock,
-    log: silent,
-    mailers: new Map([['support', mailer]]),
-    retryInitialMs: 1000,
-    retryMaxMs: 8000,
+  const { worker, sent } = recordingOutbox(h, {
     // The config's defaults.
     gate: { perRecipient: [{ minutes: 10, max: 10 }, { minutes: 600, max: 100 }], global: [{ minutes: 60, max: 5000 }], internal: ENGINEERS.map((e) => e.address), perEngineer: CAPS },
     heldSummary: new HeldSummary(new Templates(path.join(root, 'templates')), [mb]),

@@ -4,19 +4,15 @@
  * cap's window lets it through (and the gate decides again then).
  */
 import type { GateOptions } from '../../../src/outbox/gate';
-import type { Mailer } from '../../../src/outbox/mailer';
-import { OutboxWorker } from '../../../src/outbox/worker';
 import { buildMail } from '../../support/mails';
-import { intakeHarness, mailbox, silent } from '../../support/services';
+import { intakeHarness, mailbox, recordingOutbox } from '../../support/services';
 
 const mb = mailbox();
 const customer = 'ivan@customer.test';
 
 function harness(gate: GateOptions) {
   const h = intakeHarness();
-  const sent: Parameters<Mailer['send']>[0][] = [];
-  const mailer: Mailer = { send: async (m) => (sent.push(m), { response: '250 OK' }), close: () => undefined };
-  const worker = new OutboxWorker({ db: h.db, clock: h.clock, log: silent, mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 8000, gate });
+  const { worker, sent } = recordingOutbox(h, { gate });
   const write = async (subject: string, from = customer) => {
     const m = buildMail({ from, to: 'support@example.test', subject, body: 'x' });
     await h.intake.process({ raw: m.raw, mailbox: mb, receivedAt: h.clock.now() });
