@@ -36,6 +36,22 @@ export function parseAuthResults(value: string): AuthResultsHeader | null {
   }
 }
 
+/**
+ * Our receiving server's verdict, or null: the topmost Authentication-Results
+ * (the last one added, by the server that delivered to us), and only when it
+ * carries our authserv-id. Any header below it came with the message.
+ */
+export function trustedAuthResults(headers: ReadonlyMap<string, readonly string[]>, authservId: string): AuthResultsHeader | null {
+  const top = headers.get('authentication-results')?.[0];
+  const ar = top === undefined ? null : parseAuthResults(top);
+  return ar && ar.authservId.toLowerCase() === authservId.toLowerCase() ? ar : null;
+}
+
+/** The values of one result's header.<property> (header.d, header.i, header.from). */
+export function headerValues(r: MethodResult, property: string): string[] {
+  return r.props.filter((p) => p.ptype === 'header' && p.property === property).map((p) => p.value);
+}
+
 class Malformed extends Error {}
 
 // authres-payload = [CFWS] authserv-id [ CFWS authres-version ] ( no-result / 1*resinfo ) [CFWS]

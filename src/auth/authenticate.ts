@@ -1,6 +1,6 @@
 import type { Secret } from '../config/secret';
 import type { ParsedEmail } from '../mail/parse';
-import { parseAuthResults } from './auth-results';
+import { headerValues, trustedAuthResults } from './auth-results';
 import { aligned, normalDomain } from './domains';
 import { duplicatedHeaders } from './duplicates';
 import { verifyReplyToken } from './token';
@@ -55,19 +55,17 @@ export function authenticateEngineer(
 }
 
 /**
- * Our receiving server's verdict: only the topmost Authentication-Results
- * (the last one added, by the server that delivered to us) and only with our
- * authserv-id. Any below it, whatever id they carry, came with the message.
- * A dkim pass counts when its header.d (and header.i, if given) is aligned
- * with the From domain; a dmarc pass when its header.from is the From domain.
+ * Our receiving server's verdict (trustedAuthResults: the topmost header,
+ * with our authserv-id). A dkim pass counts when its header.d (and header.i,
+ * if given) is aligned with the From domain; a dmarc pass when its
+ * header.from is the From domain.
  */
 function authResultsPass(mail: ParsedEmail, domain: string, authservId: string): boolean {
-  const top = mail.headers.get('authentication-results')?.[0];
-  const ar = top === undefined ? null : parseAuthResults(top);
-  if (!ar || ar.authservId.toLowerCase() !== authservId.toLowerCase()) return false;
+  const ar = trustedAuthResults(mail.headers, authservId);
+  if (!ar) return false;
   return ar.results.some((r) => {
     if (r.result !== 'pass') return false;
-    const values = (property: string) => r.props.filter((p) => p.ptype === 'header' && p.property === property).map((p) => p.value);
+    const values = (property: string) => headerValues(r, property);
     if (r.method === 'dkim') {
       const ds = values('d');
       const is = values('i').map((i) => (i.includes('@') ? i.slice(i.lastIndexOf('@') + 1) : ''));

@@ -26,9 +26,9 @@ interface Signature {
  * sender's is the caller's question. An unsigned message costs no DNS lookup.
  */
 export async function dkimPassDomains(raw: Buffer, resolver?: Resolver): Promise<string[]> {
-  if (!/^dkim-signature:/im.test(raw.subarray(0, headerEnd(raw)).toString('latin1'))) return [];
-  const res = await dkimVerify(raw, resolver ? { resolver: resolver as never } : {});
   const head = raw.subarray(0, headerEnd(raw)).toString('latin1');
+  if (!/^dkim-signature:/im.test(head)) return [];
+  const res = await dkimVerify(raw, resolver ? { resolver: resolver as never } : {});
   const threading = THREADING.filter((name) => new RegExp(`^${name}[ \\t]*:`, 'im').test(head));
   return ((res.results ?? []) as Signature[]).filter((r) => vouchesForAll(r, threading)).map((r) => r.signingDomain!.toLowerCase());
 }

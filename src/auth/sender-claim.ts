@@ -1,5 +1,5 @@
 import type { ParsedEmail } from '../mail/parse';
-import { parseAuthResults } from './auth-results';
+import { headerValues, trustedAuthResults } from './auth-results';
 import { normalDomain } from './domains';
 
 /**
@@ -13,12 +13,8 @@ import { normalDomain } from './domains';
 export function disownedSender(mail: Pick<ParsedEmail, 'from' | 'headers'>, trustedAuthservId: string | undefined): string | null {
   if ((mail.headers.get('from')?.length ?? 0) > 1) return 'the message has more than one From header';
   const domain = normalDomain(mail.from?.address.split('@')[1] ?? '');
-  const top = mail.headers.get('authentication-results')?.[0];
-  if (!domain || !trustedAuthservId || top === undefined) return null;
-  const ar = parseAuthResults(top);
-  if (!ar || ar.authservId.toLowerCase() !== trustedAuthservId.toLowerCase()) return null;
-  const failed = ar.results.some(
-    (r) => r.method === 'dmarc' && r.result === 'fail' && r.props.some((p) => p.ptype === 'header' && p.property === 'from' && normalDomain(p.value) === domain),
-  );
+  const ar = domain && trustedAuthservId ? trustedAuthResults(mail.headers, trustedAuthservId) : null;
+  if (!ar) return null;
+  const failed = ar.results.some((r) => r.method === 'dmarc' && r.result === 'fail' && headerValues(r, 'from').some((f) => normalDomain(f) === domain));
   return failed ? `${trustedAuthservId} found dmarc=fail for ${domain}: the domain's owner does not vouch for this From` : null;
 }

@@ -6,7 +6,6 @@ import { addEvent } from '../ticket/store';
 import { withDb } from './with-db';
 import type { Io } from './io';
 
-
 /** Mail not sent yet (or only the held, with --held): what the gate kept back and why, and when it is tried again. */
 export function outboxList(io: Io, o: { config?: string; held?: boolean; json?: boolean }): number {
   return withDb(io, o.config, { migrate: true }, (db) => {

@@ -11,17 +11,6 @@ import { addEvent, type Tx } from '../ticket/store';
  * address per period, and only to the rest of that address's line.
  */
 
-/** Is this address one of ours: an engineer's, or a mailbox address (with any +tag)? */
-export function insideAddress(notifier: Notifier, mailbox: ResolvedMailbox, address: string): boolean {
-  const a = address.toLowerCase();
-  if (notifier.engineers.some((e) => e.address.toLowerCase() === a)) return true;
-  const [local, domain] = a.split('@');
-  return mailbox.addresses.some((x) => {
-    const [l, d] = x.toLowerCase().split('@');
-    return d === domain && (local === l || local.startsWith(`${l}+`));
-  });
-}
-
 /** Without a suppression period the notice is still limited: once a day. */
 const FALLBACK_HOURS = 24;
 

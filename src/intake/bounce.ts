@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { outbox, suppressions, tickets } from '../db/schema';
 import type { Notifier } from '../outbox/notify';
 import { addEvent, insertMessage, type Tx } from '../ticket/store';
-import { insideAddress, tellLineOnce } from './bounce-internal';
+import { tellLineOnce } from './bounce-internal';
 import { inboundRow, type Prepared } from './prepared';
 import type { BounceOf, Outcome } from './types';
 
@@ -21,15 +21,15 @@ export function deliveryFailure(
   p: Prepared,
   b: BounceOf,
   now: Date,
-  deps: { notifier: Notifier; suppressHours: number },
+  deps: { notifier: Notifier; suppressHours: number; /** An engineer's address or one of ours. */ inside: (address: string) => boolean },
 ): { outcome: Extract<Outcome, { outcome: 'bounced' }>; notified: number; internal: string[] } {
   const at = now.toISOString();
   const mailbox = p.input.mailbox;
   const messageId = insertMessage(tx, inboundRow(p, b.ticketId, at), p.files);
-  const provenTo = b.outboxId ? tx.select({ to: outbox.toAddress }).from(outbox).where(eq(outbox.id, b.outboxId)).get()?.to.toLowerCase() ?? null : null;
-  const returnedTo = b.returnedMessageId ? tx.select({ to: outbox.toAddress }).from(outbox).where(eq(outbox.messageId, b.returnedMessageId)).get()?.to.toLowerCase() : undefined;
+  const provenTo = b.outboxId ? b.returnedTo : null;
+  const returnedTo = b.returnedTo;
   const failures = b.recipients.map((r) => ({ address: r.address, status: r.status, diagnostic: r.diagnostic, permanent: r.permanent, reason: r.reason, hard: r.hard, proven: r.address === provenTo }));
-  const inside = (a: string) => insideAddress(deps.notifier, mailbox, a);
+  const inside = deps.inside;
   const internal = [...new Set([returnedTo, ...failures.map((f) => f.address)].filter((a): a is string => !!a && inside(a)))];
   addEvent(tx, { ticketId: b.ticketId, messageId, type: 'delivery.failed', actor: p.mail.from?.address ?? 'mailer-daemon', at: now, data: { returned: b.returnedMessageId, proven: !!provenTo, failures } });
   if (provenTo) {

@@ -215,7 +215,7 @@ export class Intake {
     if (forged) return v(keptAlone(tx, p, now, { event: 'sender.forged', reason: 'forged', detail: forged }));
     if (bounce) {
       // Only a bounce that returns mail we sent joins that mail's request: what else it names (References, a number) anyone can write.
-      const r = deliveryFailure(tx, p, bounce, now, { notifier: this.deps.notifier, suppressHours: this.deps.bounceSuppressHours });
+      const r = deliveryFailure(tx, p, bounce, now, { notifier: this.deps.notifier, suppressHours: this.deps.bounceSuppressHours, inside: (a) => this.roles.isOwn(a) || this.roles.isEngineer(a) });
       return v(r.internal.length > 0 ? { ...r.outcome, internal: r.internal } : r.outcome, r.notified);
     }
     if (fromEngineer && automated) return v(engineerMachine(tx, p, hit, automated, now));

@@ -1,4 +1,5 @@
 import { domainToASCII } from 'node:url';
+import { normalDomain } from '../auth/domains';
 
 /**
  * Who an address is to the desk. Our own addresses (every mailbox's, with any
@@ -32,6 +33,6 @@ export function deskRoles(ownAddresses: readonly string[], isEngineer: (address:
 export function normalAddress(address: string): string {
   const at = address.lastIndexOf('@');
   if (at < 0) return address.toLowerCase();
-  const domain = address.slice(at + 1).replace(/\.+$/, '');
-  return `${address.slice(0, at).toLowerCase()}@${(domainToASCII(domain) || domain).toLowerCase()}`;
+  const domain = normalDomain(address.slice(at + 1));
+  return `${address.slice(0, at).toLowerCase()}@${domainToASCII(domain) || domain}`;
 }

@@ -37,8 +37,11 @@ export type Verdict =
 export interface BounceOf {
   ticketId: number | null;
   number: string | null;
+  /** Set only with proof: the returned mail is ours and went to an address the bounce says failed. */
   outboxId: number | null;
+  /** The mail of ours it returns, and whom that went to (lower case), even without proof. */
   returnedMessageId: string | null;
+  returnedTo: string | null;
   recipients: FailedRecipient[];
 }
 

@@ -33,7 +33,8 @@ export const bounce: Filter = {
     const proven = ours.find((o) => failed.has(o.to.toLowerCase()));
     const ticketId = proven?.ticketId ?? null;
     const number = ticketId ? db.select({ number: tickets.number }).from(tickets).where(eq(tickets.id, ticketId)).get()!.number : null;
-    // returnedMessageId names our mail even when the address does not match (deliveryFailure reads who it went to); outboxId only with proof.
-    return { filter: 'bounce', bounceOf: { ticketId, number, outboxId: proven?.outboxId ?? null, returnedMessageId: (proven ?? ours[0])?.messageId ?? null, recipients } };
+    // The returned mail is named even when the address does not match; outboxId only with proof.
+    const returned = proven ?? ours[0];
+    return { filter: 'bounce', bounceOf: { ticketId, number, outboxId: proven?.outboxId ?? null, returnedMessageId: returned?.messageId ?? null, returnedTo: returned?.to.toLowerCase() ?? null, recipients } };
   },
 };
