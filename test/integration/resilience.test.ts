@@ -12,6 +12,9 @@ jest.setTimeout(120_000);
 
 const mx = useMailServers();
 afterEach(async () => {
+  // A test may end while Postfix still delivers its replies (the IMAP-restart test leaves up to 1,501):
+  // let them arrive before clearing, or they land in the next test's count.
+  await waitFor('Postfix queue to drain', async () => (await mx.servers.queued()) === 0, 90_000, 200);
   for (const f of ['INBOX', 'Stored']) await clearFolder(mx.servers, SUPPORT, f);
   await clearFolder(mx.servers, CUSTOMER);
 });
