@@ -174,11 +174,10 @@ export class Daemon {
     }
   }
 
-  /** Warns when a working-day calendar has no holiday data for this year (or next year, from December on). */
+  /** Warns when a working-day calendar's year (this one, or from December on the next one) is provisional: no decree in its data. */
   checkCalendars(): void {
-    const missing = slaPolicy(this.config)?.plans.missingHolidayData(this.clock.now()) ?? [];
-    for (const m of missing) {
-      this.log.warn({ event: 'sla.calendar.no_holiday_data', calendar: m.calendar, years: m.years }, 'sla.calendar.no_holiday_data');
+    for (const m of slaPolicy(this.config)?.plans.provisional(this.clock.now()) ?? []) {
+      this.log.warn({ event: 'sla.calendar.no_holiday_data', calendar: m.calendar, years: m.years, provisional: true, computedBy: m.computedBy, file: m.file }, 'sla.calendar.no_holiday_data');
     }
   }
 

@@ -1,3 +1,4 @@
+import type { Production } from './production/year';
 import { instantOf, localParts } from './zone';
 
 /** Working hours of one day: [start, end) in minutes after local midnight. */
@@ -11,15 +12,12 @@ export interface Calendar {
   always: boolean;
   /** Hours per ISO weekday, index 0 = Monday … 6 = Sunday. */
   week: readonly Hours[];
-  /** Non-working dates, "YYYY-MM-DD". */
-  holidays: ReadonlySet<string>;
-  /** Weekend dates that are working days (with the normal weekday hours). */
-  workdays: ReadonlySet<string>;
-  /** Pre-holiday dates, shortened at the end by shortenedByMinutes. */
-  shortened: ReadonlySet<string>;
-  shortenedByMinutes: number;
-  /** Years that have holiday data. */
-  years: ReadonlySet<number>;
+  /**
+   * The production calendar: per year its days off, working weekend days
+   * (with the normal weekday hours) and short days (shortened at the end).
+   * null: the weekly hours are all there is.
+   */
+  production: Production | null;
   /** The normal working-day length, what "1d" counts: 9 h for 09:00–18:00, 24 h for 24x7. */
   dayMinutes: number;
 }
@@ -49,13 +47,14 @@ export function workingIntervals(cal: Calendar, year: number, month: number, day
 
 function intervalsOf(cal: Calendar, year: number, month: number, day: number): [number, number][] {
   const key = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-  if (cal.holidays.has(key)) return [];
+  const p = cal.production?.year(year);
+  if (p?.off.has(key)) return [];
   const weekday = (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7;
   let hours: Hours = cal.week[weekday];
-  if (cal.workdays.has(key) && hours.length === 0) hours = normalHours(cal);
-  if (cal.shortened.has(key) && hours.length > 0) {
+  if (p?.workdays.has(key) && hours.length === 0) hours = normalHours(cal);
+  if (p?.shortened.has(key) && hours.length > 0) {
     const last = hours[hours.length - 1];
-    hours = [...hours.slice(0, -1), [last[0], Math.max(last[0], last[1] - cal.shortenedByMinutes)] as const];
+    hours = [...hours.slice(0, -1), [last[0], Math.max(last[0], last[1] - cal.production!.shortenedByMinutes)] as const];
   }
   return hours
     .filter(([s, e]) => e > s)
@@ -138,16 +137,17 @@ export function parseDuration(text: string | number, cal: Pick<Calendar, 'dayMin
 }
 
 /**
- * Years a working-day calendar should have holiday data for but has not:
- * the current year, and from December on the next one too (24x7 calendars
- * and calendars without a production calendar need none).
+ * The years between two instants (in the calendar's zone) that nobody vouched
+ * for: no decree and no listing in the production calendar, so the rules alone
+ * counted them. 24x7 calendars and calendars without a production calendar have none.
  */
-export function missingHolidayYears(cal: Calendar, now: Date, hasProduction: boolean): number[] {
-  if (cal.always || !hasProduction) return [];
-  const p = new Intl.DateTimeFormat('en-CA', { timeZone: cal.timeZone, year: 'numeric', month: 'numeric' }).formatToParts(now);
-  const year = Number(p.find((x) => x.type === 'year')!.value);
-  const month = Number(p.find((x) => x.type === 'month')!.value);
-  return [year, ...(month === 12 ? [year + 1] : [])].filter((y) => !cal.years.has(y));
+export function provisionalYears(cal: Calendar, from: Date, to: Date): number[] {
+  if (cal.always || !cal.production) return [];
+  const out: number[] = [];
+  for (let y = localParts(from.getTime(), cal.timeZone).year; y <= localParts(to.getTime(), cal.timeZone).year; y++) {
+    if (cal.production.year(y).provisional) out.push(y);
+  }
+  return out;
 }
 
 /** The first working instant at or after `at` (itself when inside working hours). */

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { Config } from '../config/load';
-import { addBusinessTime, missingHolidayYears, parseDuration, type Calendar, type Pause } from './calendar';
-import { buildCalendar, loadProductionData } from './build';
+import { addBusinessTime, parseDuration, provisionalYears, type Calendar, type Pause } from './calendar';
+import { buildCalendar, loadProduction } from './build';
+import type { Production } from './production/year';
+import { localParts } from './zone';
 
 export interface Targets {
   plan: string;
@@ -19,9 +21,11 @@ export class SlaPlans {
   readonly calendars = new Map<string, Calendar>();
 
   constructor(private readonly config: Pick<Config, 'calendars' | 'plans' | 'file' | 'sla'>) {
+    const files = new Map<string, Production>();
     for (const [name, c] of Object.entries(config.calendars)) {
-      const production = c.production ? loadProductionData(path.resolve(path.dirname(config.file), c.production)) : undefined;
-      this.calendars.set(name, buildCalendar({ name, time_zone: c.time_zone, hours: c.hours, production }));
+      const file = c.production ? path.resolve(path.dirname(config.file), c.production) : undefined;
+      if (file && !files.has(file)) files.set(file, loadProduction(file));
+      this.calendars.set(name, buildCalendar({ name, time_zone: c.time_zone, hours: c.hours, production: file ? files.get(file) : undefined }));
     }
   }
 
@@ -37,11 +41,19 @@ export class SlaPlans {
     return Object.keys(this.config.plans[plan]?.severities ?? {});
   }
 
-  /** Calendars lacking holiday data for this year (or next year, from December on). */
-  missingHolidayData(now: Date): { calendar: string; years: number[] }[] {
-    return [...this.calendars.values()]
-      .map((c) => ({ calendar: c.name, years: missingHolidayYears(c, now, !!this.config.calendars[c.name]?.production) }))
-      .filter((x) => x.years.length > 0);
+  /**
+   * Working-day calendars whose current year (and from December on, the next
+   * one) nobody vouched for: computed by the rules alone, or without holidays
+   * when the data file has no rules.
+   */
+  provisional(now: Date): { calendar: string; years: number[]; computedBy: 'rules' | 'weekdays only'; file: string }[] {
+    return [...this.calendars.values()].flatMap((c) => {
+      if (c.always || !c.production) return [];
+      const { year, month } = localParts(now.getTime(), c.timeZone);
+      const years = [year, ...(month === 12 ? [year + 1] : [])].filter((y) => c.production!.year(y).provisional);
+      if (years.length === 0) return [];
+      return [{ calendar: c.name, years, computedBy: c.production.rules ? ('rules' as const) : ('weekdays only' as const), file: c.production.where }];
+    });
   }
 
   private readonly zoned = new Map<string, Calendar>();
@@ -85,11 +97,14 @@ export class SlaPlans {
   /** Reaction and resolution deadlines of a request opened at `opened`, not counting the pauses. */
   due(plan: string, severity: string, opened: Date, pauses: readonly Pause[] = [], timeZone?: string | null) {
     const t = this.targets(plan, severity, timeZone);
-    return {
-      targets: t,
-      reactionDue: addBusinessTime(opened, t.reaction.minutes, t.reaction.calendar, pauses),
-      resolutionDue: t.resolution ? addBusinessTime(opened, t.resolution.minutes, t.resolution.calendar, pauses) : null,
-    };
+    const reactionDue = addBusinessTime(opened, t.reaction.minutes, t.reaction.calendar, pauses);
+    const resolutionDue = t.resolution ? addBusinessTime(opened, t.resolution.minutes, t.resolution.calendar, pauses) : null;
+    const provisional = new Set([
+      ...provisionalYears(t.reaction.calendar, opened, reactionDue),
+      ...(t.resolution && resolutionDue ? provisionalYears(t.resolution.calendar, opened, resolutionDue) : []),
+    ]);
+    /** Years the deadlines were counted through that no decree vouches for (the rules alone counted them). */
+    return { targets: t, reactionDue, resolutionDue, provisional: [...provisional].sort((a, b) => a - b) };
   }
 }
 

@@ -6,10 +6,10 @@
  */
 import path from 'node:path';
 import { addBusinessTime, businessTimeBetween, parseDuration, type Pause } from '../../../src/sla/calendar';
-import { buildCalendar, loadProductionData } from '../../../src/sla/build';
+import { buildCalendar, loadProduction } from '../../../src/sla/build';
 import { root } from '../../support/env';
 
-const ru = loadProductionData(path.join(root, 'config', 'calendars', 'ru.yaml'));
+const ru = loadProduction(path.join(root, 'config', 'calendars', 'ru.yaml'));
 const weekdays = { mon: '09:00-18:00', tue: '09:00-18:00', wed: '09:00-18:00', thu: '09:00-18:00', fri: '09:00-18:00' };
 const msk = buildCalendar({ name: 'msk', time_zone: 'Europe/Moscow', hours: weekdays, production: ru });
 const berlin = buildCalendar({ name: 'berlin', time_zone: 'Europe/Berlin', hours: weekdays });
@@ -124,13 +124,13 @@ describe('properties (seeded random cases)', () => {
   });
 });
 
-test('missing holiday data: this year, and next year from December on', async () => {
-  const { missingHolidayYears } = await import('../../../src/sla/calendar');
-  expect(missingHolidayYears(msk, at('2026-06-01T12:00:00Z'), true)).toEqual([]);
-  expect(missingHolidayYears(msk, at('2026-12-01T12:00:00Z'), true)).toEqual([2027]);
-  expect(missingHolidayYears(msk, at('2025-11-30T20:59:00Z'), true)).toEqual([]); // still November in Moscow
-  expect(missingHolidayYears(msk, at('2025-11-30T21:00:00Z'), true)).toEqual([]); // December 2025: 2026 is there
-  expect(missingHolidayYears(msk, at('2027-03-01T12:00:00Z'), true)).toEqual([2027]);
-  expect(missingHolidayYears(msk24, at('2027-03-01T12:00:00Z'), true)).toEqual([]);
-  expect(missingHolidayYears(berlin, at('2027-03-01T12:00:00Z'), false)).toEqual([]);
+test('provisional years: those the deadline was counted through that no decree vouches for', async () => {
+  const { provisionalYears } = await import('../../../src/sla/calendar');
+  expect(provisionalYears(msk, at('2026-06-01T12:00:00Z'), at('2026-12-30T12:00:00Z'))).toEqual([]);
+  expect(provisionalYears(msk, at('2026-12-30T12:00:00Z'), at('2027-01-11T12:00:00Z'))).toEqual([2027]);
+  expect(provisionalYears(msk, at('2026-12-31T20:59:00Z'), at('2026-12-31T20:59:30Z'))).toEqual([]); // still 2026 in Moscow
+  expect(provisionalYears(msk, at('2026-12-31T21:00:00Z'), at('2026-12-31T21:30:00Z'))).toEqual([2027]); // 1 January in Moscow
+  expect(provisionalYears(msk, at('2027-03-01T12:00:00Z'), at('2028-03-01T12:00:00Z'))).toEqual([2027, 2028]);
+  expect(provisionalYears(msk24, at('2027-03-01T12:00:00Z'), at('2027-03-02T12:00:00Z'))).toEqual([]);
+  expect(provisionalYears(berlin, at('2027-03-01T12:00:00Z'), at('2027-03-02T12:00:00Z'))).toEqual([]);
 });
