@@ -9,6 +9,7 @@ import { outboxList, outboxRelease } from './cli/outbox-command';
 import { quarantineList, quarantineRetry, quarantineShow } from './cli/quarantine-command';
 import { suppressionsClear, suppressionsList } from './cli/suppressions-command';
 import { slaDue, slaReportCommand } from './cli/sla-command';
+import { calendarShow } from './cli/calendar-command';
 import { startCommand } from './cli/start-command';
 import { openDb, appliedMigrations } from './db/open';
 import { withDb } from './cli/with-db';
@@ -69,8 +70,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .description('validate a config file; every problem is printed with its key and line')
     .option(...configOption)
     .option('--print', 'print the resolved config, secrets masked')
+    .addOption(new Option('--clock-file <file>', 'tests only: read the time from this file').hideHelp())
     .action((o) => {
-      code = checkConfig(io, o);
+      code = checkConfig(io, o, (o.clockFile ? new FileClock(o.clockFile) : systemClock).now());
     });
 
   program
@@ -117,6 +119,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option(...configOption)
     .action((o) => {
       code = slaReportCommand(io, o, systemClock.now());
+    });
+
+  const cal = program.command('calendar').description('production calendars: working days, holidays and short days of a year');
+  cal
+    .command('show')
+    .description('a year\'s non-working days with their reason, working weekend days, short days, and working days and hours per month')
+    .argument('<year>', 'e.g. 2027')
+    .option('--calendar <name>', 'a calendar of the config (default: the one production calendar the config uses)')
+    .option('--json', 'print JSON')
+    .option(...configOption)
+    .action((year, o) => {
+      code = calendarShow(io, year, o);
     });
 
   const q = program.command('quarantine').description('mail that could not be processed (kept raw, with its error)');

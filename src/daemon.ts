@@ -12,7 +12,7 @@ import { HeldSummary } from './outbox/held-summary';
 import { Notifier } from './outbox/notify';
 import { Templates } from './outbox/templates';
 import { OutboxWorker } from './outbox/worker';
-import type { SlaPolicy } from './sla/clock';
+import { recomputeProvisional, type SlaPolicy } from './sla/clock';
 import { SlaPlans } from './sla/plans';
 import { SlaSweep } from './sla/sweep';
 import cron, { type ScheduledTask } from 'node-cron';
@@ -20,6 +20,7 @@ import { BlobStore } from './storage/blobs';
 import { createNumbering } from './ticket/numbering';
 
 export interface Services {
+  sla: SlaPolicy | null;
   sweep: SlaSweep | null;
   blobs: { raw: BlobStore; attachments: BlobStore };
   db: Db;
@@ -113,7 +114,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger, opts: {
         onQueued: () => void outbox.flush().catch((err) => log.error({ event: 'outbox.error', err }, 'outbox.error')),
       })
     : null;
-  return { db, intake, outbox, templates, mailers, sweep, blobs };
+  return { db, intake, outbox, templates, mailers, sla, sweep, blobs };
 }
 
 /**
@@ -158,6 +159,7 @@ export class Daemon {
     tick();
     this.timer = setInterval(tick, this.config.outbox.poll_seconds * 1000);
     this.checkCalendars();
+    this.recomputeProvisional();
     this.daily = setInterval(() => this.checkCalendars(), 24 * 3600 * 1000);
     this.daily.unref();
     const sweep = this.services.sweep;
@@ -176,9 +178,17 @@ export class Daemon {
 
   /** Warns when a working-day calendar's year (this one, or from December on the next one) is provisional: no decree in its data. */
   checkCalendars(): void {
-    for (const m of slaPolicy(this.config)?.plans.provisional(this.clock.now()) ?? []) {
+    for (const m of this.services.sla?.plans.provisional(this.clock.now()) ?? []) {
       this.log.warn({ event: 'sla.calendar.no_holiday_data', calendar: m.calendar, years: m.years, provisional: true, computedBy: m.computedBy, file: m.file }, 'sla.calendar.no_holiday_data');
     }
+  }
+
+  /** Deadlines counted through provisional years follow the calendar data this daemon started with (a decree imported since). */
+  private recomputeProvisional(): void {
+    const plans = this.services.sla?.plans;
+    if (!plans) return;
+    const n = recomputeProvisional(this.services.db, plans);
+    if (n > 0) this.log.info({ event: 'sla.deadlines.recomputed', requests: n, why: 'provisional' }, 'sla.deadlines.recomputed');
   }
 
   async stop(): Promise<void> {

@@ -42,10 +42,21 @@ export function slaDue(io: Io, o: { config?: string; plan: string; severity: str
   const out = {
     reactionDue: isoInZone(due.reactionDue, t.reaction.calendar.timeZone),
     resolutionDue: due.resolutionDue && t.resolution ? isoInZone(due.resolutionDue, t.resolution.calendar.timeZone) : null,
+    provisional: due.provisional.length > 0,
+    provisionalYears: due.provisional,
   };
-  if (o.json) io.out(JSON.stringify(out));
-  else io.out(`plan ${t.plan}, severity ${t.severity}: reaction due ${out.reactionDue} (${t.reaction.calendar.name}), resolution due ${out.resolutionDue ?? 'no target'}${t.resolution ? ` (${t.resolution.calendar.name})` : ''}`);
+  if (o.json) {
+    io.out(JSON.stringify(out));
+    return 0;
+  }
+  io.out(`plan ${t.plan}, severity ${t.severity}: reaction due ${out.reactionDue} (${t.reaction.calendar.name}), resolution due ${out.resolutionDue ?? 'no target'}${t.resolution ? ` (${t.resolution.calendar.name})` : ''}`);
+  if (out.provisional) io.out(provisionalNote(due.provisional));
   return 0;
+}
+
+/** What a person is told about deadlines counted through years no decree vouches for. */
+export function provisionalNote(years: readonly number[]): string {
+  return `provisional: ${years.join(', ')} ha${years.length === 1 ? 's' : 've'} no decree in the production calendar data; counted by the rules of the law alone (holidays and their moves, short eves), without the Government's transfers. Import the decree with \`helpdesk calendar import\`.`;
 }
 
 /** `helpdesk sla report`: met and breached targets per plan × severity. */

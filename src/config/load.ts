@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import { loadProduction } from '../sla/build';
+import { ProductionDataError } from '../sla/production/data';
 import path from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
@@ -93,8 +95,16 @@ export function parseConfig(text: string, file: string, secretEnv: SecretEnv, op
   }));
   const tokenSecret = cfg.security.token_secret === undefined ? undefined : secret(cfg.security.token_secret, ['security', 'token_secret']);
   for (const [name, c] of Object.entries(cfg.calendars)) {
-    if (c.production && !fs.existsSync(path.resolve(path.dirname(file), c.production))) {
-      problems.push({ path: `calendars.${name}.production`, line: lineOf(['calendars', name, 'production']), message: `no file ${path.resolve(path.dirname(file), c.production)}` });
+    const data = c.production ? path.resolve(path.dirname(file), c.production) : null;
+    if (data && !fs.existsSync(data)) {
+      problems.push({ path: `calendars.${name}.production`, line: lineOf(['calendars', name, 'production']), message: `no file ${data}` });
+    } else if (data) {
+      try {
+        loadProduction(data);
+      } catch (err) {
+        if (!(err instanceof ProductionDataError)) throw err;
+        problems.push({ path: `calendars.${name}.production`, line: lineOf(['calendars', name, 'production']), message: err.message });
+      }
     }
   }
   const templatesDir = cfg.templates_dir ?? defaultTemplatesDir;

@@ -52,6 +52,8 @@ export const tickets = sqliteTable(
     timeZone: text('time_zone'),
     reactionDue: text('reaction_due'),
     resolutionDue: text('resolution_due'),
+    /** Years the deadlines were counted through that no decree vouches for ("2027"; comma-separated): the rules alone counted them. Null: none. */
+    dueProvisional: text('due_provisional'),
     reactedAt: text('reacted_at'),
     /** When the SLA sweep next has something to do for this request (indexed: the sweep reads only these). */
     nextSlaAt: text('next_sla_at'),

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm';
 import { slaIntervals, slaNotices, tickets } from '../db/schema';
 import { plannedNotices } from './notices';
 import type { Tx } from '../ticket/store';
@@ -105,14 +105,27 @@ export function recompute(tx: Tx, plans: SlaPlans, ticketId: number): void {
   const ledger = tx.select().from(slaIntervals).where(eq(slaIntervals.ticketId, ticketId)).orderBy(asc(slaIntervals.id)).all();
   const open = ledger.find((i) => i.end === null);
   if (open?.kind !== 'counted') {
-    tx.update(tickets).set({ reactionDue: null, resolutionDue: null }).where(eq(tickets.id, ticketId)).run();
+    tx.update(tickets).set({ reactionDue: null, resolutionDue: null, dueProvisional: null }).where(eq(tickets.id, ticketId)).run();
   } else {
     const pauses: Pause[] = ledger.filter((i) => i.kind === 'paused').map((i) => [Date.parse(i.start), Date.parse(i.end!)]);
     const due = plans.due(t.plan, t.severity, new Date(t.createdAt), pauses, t.timeZone);
     tx.update(tickets)
-      .set({ reactionDue: due.reactionDue.toISOString(), resolutionDue: due.resolutionDue?.toISOString() ?? null })
+      .set({ reactionDue: due.reactionDue.toISOString(), resolutionDue: due.resolutionDue?.toISOString() ?? null, dueProvisional: due.provisional.join(',') || null })
       .where(eq(tickets.id, ticketId))
       .run();
   }
   scheduleNext(tx, plans, ticketId);
+}
+
+/**
+ * Recomputes the deadlines that were counted through provisional years: after
+ * a decree is imported (and the daemon reloaded) they follow it. Returns how
+ * many requests it looked at.
+ */
+export function recomputeProvisional(db: { transaction<T>(fn: (tx: Tx) => T): T }, plans: SlaPlans): number {
+  return db.transaction((tx) => {
+    const ids = tx.select({ id: tickets.id }).from(tickets).where(isNotNull(tickets.dueProvisional)).all();
+    for (const { id } of ids) recompute(tx, plans, id);
+    return ids.length;
+  });
 }

@@ -42,7 +42,11 @@ export class Production {
     readonly data: ProductionData,
     readonly where = data.name,
   ) {
-    this.rules = data.rules ? rulesFor(data.rules) : null;
+    try {
+      this.rules = data.rules ? rulesFor(data.rules) : null;
+    } catch (err) {
+      throw new ProductionDataError(`${where}: rules: ${(err as Error).message}`);
+    }
     this.moves = transfersOf(data.decrees);
     this.check();
   }
