@@ -51,6 +51,8 @@ export function showTicket(db: Db, io: Io, number: string, opts: { json?: boolea
       organisation: t.organisation,
       reactionDue: t.reactionDue,
       resolutionDue: t.resolutionDue,
+      /** Years the deadlines were counted through by the rules alone (no decree in the calendar data). */
+      provisionalYears: t.dueProvisional ? t.dueProvisional.split(',').map(Number) : [],
       reactedAt: t.reactedAt,
       ledger: ledger.map((i) => ({ kind: i.kind, start: i.start, end: i.end, openedBy: i.openedBy, closedBy: i.closedBy })),
     },
@@ -85,7 +87,7 @@ export function showTicket(db: Db, io: Io, number: string, opts: { json?: boolea
     for (const a of m.attachments) io.out(`  [attachment] ${a.filename ?? '(unnamed)'} ${a.contentType} ${a.size} B${a.stored ? '' : ` — skipped: ${a.skipReason}`}`);
   }
   if (view.sla.plan) {
-    io.out(`\nSLA: plan ${view.sla.plan}, severity ${view.sla.severity}${view.sla.organisation ? `, ${view.sla.organisation}` : ''}; reaction due ${view.sla.reactionDue ?? '— (clock not counting)'}${view.sla.reactedAt ? ` (met ${view.sla.reactedAt})` : ''}; resolution due ${view.sla.resolutionDue ?? '—'}`);
+    io.out(`\nSLA: plan ${view.sla.plan}, severity ${view.sla.severity}${view.sla.organisation ? `, ${view.sla.organisation}` : ''}; reaction due ${view.sla.reactionDue ?? '— (clock not counting)'}${view.sla.reactedAt ? ` (met ${view.sla.reactedAt})` : ''}; resolution due ${view.sla.resolutionDue ?? '—'}${view.sla.provisionalYears.length ? ` (provisional: ${view.sla.provisionalYears.join(', ')} counted without a decree)` : ''}`);
     io.out('SLA ledger:');
     for (const i of view.sla.ledger) io.out(`  ${i.kind.padEnd(8)} ${i.start} → ${i.end ?? 'now'}   opened by ${i.openedBy}${i.closedBy ? `, closed by ${i.closedBy}` : ''}`);
   }

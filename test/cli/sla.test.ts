@@ -47,7 +47,7 @@ test.each([
   const r = await due(['--plan', plan, '--severity', severity, '--opened', OPENED]);
   expect(r.err).toBe('');
   expect(r.code).toBe(0);
-  expect(r.json).toEqual({ reactionDue, resolutionDue });
+  expect(r.json).toEqual({ reactionDue, resolutionDue, provisional: false, provisionalYears: [] });
 });
 
 test('a pause is not counted: --paused over a night and the Nov 4 holiday', async () => {
@@ -56,7 +56,7 @@ test('a pause is not counted: --paused over a night and the Nov 4 holiday', asyn
   expect(plain.json.resolutionDue).toBe('2026-11-05T18:00:00+03:00'); // 7 h on Nov 3 + 9 h on Nov 5
   // Paused from Nov 3 12:00 to Nov 5 11:00: counted 2 h + 7 h by Nov 5 18:00, the last 7 h on Friday Nov 6.
   const paused = await due(['--plan', 'extended', '--severity', 'high', '--opened', '2026-11-03T10:00:00+03:00', '--paused', '2026-11-03T12:00:00+03:00/2026-11-05T11:00:00+03:00']);
-  expect(paused.json).toEqual({ reactionDue: '2026-11-03T12:00:00+03:00', resolutionDue: '2026-11-06T16:00:00+03:00' });
+  expect(paused.json).toEqual({ reactionDue: '2026-11-03T12:00:00+03:00', resolutionDue: '2026-11-06T16:00:00+03:00', provisional: false, provisionalYears: [] });
 });
 
 test('unknown plan or severity: exit 2 naming the known ones; a severity the plan lacks falls back to its highest', async () => {
