@@ -10,6 +10,7 @@ import { quarantineList, quarantineRetry, quarantineShow } from './cli/quarantin
 import { suppressionsClear, suppressionsList } from './cli/suppressions-command';
 import { slaDue, slaReportCommand } from './cli/sla-command';
 import { calendarShow } from './cli/calendar-command';
+import { calendarImport } from './cli/calendar-import-command';
 import { startCommand } from './cli/start-command';
 import { openDb, appliedMigrations } from './db/open';
 import { withDb } from './cli/with-db';
@@ -131,6 +132,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option(...configOption)
     .action((year, o) => {
       code = calendarShow(io, year, o);
+    });
+  cal
+    .command('import')
+    .description("a year's decree from a published calendar (XML production calendar, iCalendar of days off, or calendar show --json), checked date by date and written into the production calendar's data file")
+    .argument('<file>', 'the published calendar')
+    .option('--calendar <name>', 'a calendar of the config (default: the one production calendar the config uses)')
+    .option('--year <year>', 'only this year of the file (default: every year in it)')
+    .option('--source <text>', 'the decree as people cite it (default: as the file names it)')
+    .option('--dry-run', 'print what would change; write nothing')
+    .option(...configOption)
+    .action((file, o) => {
+      code = calendarImport(io, file, o);
     });
 
   const q = program.command('quarantine').description('mail that could not be processed (kept raw, with its error)');
