@@ -24,7 +24,7 @@ export function productionFile(config: Config, calendar: string | undefined): st
 export class UsageError extends Error {}
 
 export function parseYear(text: string): number {
-  if (!/^\d{4}$/.test(text)) throw new UsageError(`"${text}" is not a year (e.g. 2027)`);
+  if (!/^\d{4}$/.test(text) || Number(text) < 1900) throw new UsageError(`"${text}" is not a year from 1900 on (e.g. 2027)`);
   return Number(text);
 }
 

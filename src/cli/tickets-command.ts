@@ -52,7 +52,7 @@ export function showTicket(db: Db, io: Io, number: string, opts: { json?: boolea
       reactionDue: t.reactionDue,
       resolutionDue: t.resolutionDue,
       /** Years the deadlines were counted through by the rules alone (no decree in the calendar data). */
-      provisionalYears: t.dueProvisional ? t.dueProvisional.split(',').map(Number) : [],
+      provisionalYears: (t.dueProvisional ?? '').split(',').filter((y) => /^\d{4}$/.test(y)).map(Number),
       reactedAt: t.reactedAt,
       ledger: ledger.map((i) => ({ kind: i.kind, start: i.start, end: i.end, openedBy: i.openedBy, closedBy: i.closedBy })),
     },

@@ -118,9 +118,9 @@ export function recompute(tx: Tx, plans: SlaPlans, ticketId: number): void {
 }
 
 /**
- * Recomputes the deadlines that were counted through provisional years: after
- * a decree is imported (and the daemon reloaded) they follow it. Returns how
- * many requests it looked at.
+ * Recomputes the deadlines that were counted through provisional years (or
+ * that migration 0011 marked "recount"): after a decree is imported and the
+ * daemon reloaded, they follow it. Returns how many requests it looked at.
  */
 export function recomputeProvisional(db: { transaction<T>(fn: (tx: Tx) => T): T }, plans: SlaPlans): number {
   return db.transaction((tx) => {

@@ -39,7 +39,7 @@ test('XML of 2025 into a data file without 2025: prints the diff and writes back
   expect(r.err).toBe('');
   expect(r.code).toBe(0);
   expect(r.out.split('\n')).toEqual([
-    `2025 (XML production calendar): decree of 5 transfers, 0 days off, 0 working weekend days, 1 short day; source: ${SOURCE_2025}`,
+    `2025 (XML production calendar): decree of 5 transfers, 0 days off, 0 working weekend days, 0 short days; source: ${SOURCE_2025}`,
     '  against the rules (ru) alone:',
     "    - 2025-02-24 Mon  the rules' day off for 2025-02-23 is a working day (moved to 2025-05-08)",
     "    - 2025-03-10 Mon  the rules' day off for 2025-03-08 is a working day (moved to 2025-06-13)",
@@ -48,7 +48,7 @@ test('XML of 2025 into a data file without 2025: prints the diff and writes back
     '    - 2025-05-08 Thu  short day (a day off now)',
     '    + 2025-06-13 Fri  day off (moved from 2025-03-08)',
     '    + 2025-11-01 Sat  working weekend day (its day off moved to 2025-11-03)',
-    '    + 2025-11-01 Sat  short day (by the decree)',
+    '    + 2025-11-01 Sat  short day (works in the place of 2025-11-03, the eve of the holiday of 2025-11-04)',
     '    + 2025-11-03 Mon  day off (moved from 2025-11-01)',
     '    - 2025-11-03 Mon  short day (a day off now)',
     '    + 2025-12-31 Wed  day off (moved from 2025-01-05)',
@@ -171,7 +171,7 @@ describe('bad input: exit 1 with a message naming the problem, the data file unt
 test('usage errors exit 2: a bad --year, an unknown --calendar, an empty --source', async () => {
   const d = desk(ruYamlWithout(2025));
   const file = d.put('2025.xml', xml2025);
-  expect(await helpdesk(d.config, 'calendar', 'import', file, '--year', '25')).toMatchObject({ code: 2, err: '"25" is not a year (e.g. 2027)' });
+  expect(await helpdesk(d.config, 'calendar', 'import', file, '--year', '25')).toMatchObject({ code: 2, err: '"25" is not a year from 1900 on (e.g. 2027)' });
   expect(await helpdesk(d.config, 'calendar', 'import', file, '--calendar', 'nope')).toMatchObject({ code: 2, err: expect.stringContaining('unknown calendar "nope"') });
   expect(await helpdesk(d.config, 'calendar', 'import', file, '--source', ' ')).toMatchObject({ code: 2, err: '--source: say how the decree is cited' });
   expect((await helpdesk(d.config, 'calendar', 'import')).code).toBe(2);

@@ -39,7 +39,7 @@ test('calendar show 2025: each non-working day with its reason, the working Satu
   expect(r.out).toContain('2025-02-23 Sun  holiday: Defender of the Fatherland Day (День защитника Отечества)');
   expect(r.out).toContain('2025-05-08 Thu  moved from 2025-02-23 by the decree');
   expect(r.out).toMatch(/Working weekend days\n {2}2025-11-01 Sat {2}its day off moved to 2025-11-03\n/);
-  expect(r.out).toMatch(/Short days \(one hour shorter\)\n {2}2025-03-07 Fri {2}before the holiday of 2025-03-08\n {2}2025-04-30 Wed .*\n {2}2025-06-11 Wed .*\n {2}2025-11-01 Sat {2}by the decree\n/);
+  expect(r.out).toMatch(/Short days \(one hour shorter\)\n {2}2025-03-07 Fri {2}before the holiday of 2025-03-08\n {2}2025-04-30 Wed .*\n {2}2025-06-11 Wed .*\n {2}2025-11-01 Sat {2}works in the place of 2025-11-03, the eve of the holiday of 2025-11-04\n/);
   expect(r.out).toMatch(/^Year +247 +1972$/m);
 });
 
@@ -55,7 +55,7 @@ test('calendar show 2027: provisional, the law\'s moves named', async () => {
 });
 
 test.each([
-  [['calendar', 'show', '27'], 2, '"27" is not a year (e.g. 2027)'],
+  [['calendar', 'show', '27'], 2, '"27" is not a year from 1900 on (e.g. 2027)'],
   [['calendar', 'show', '2027', '--calendar', 'nope'], 2, 'unknown calendar "nope" (with a production calendar: msk-workdays)'],
   [['calendar', 'show', '2027', '--calendar', 'msk-24x7'], 2, 'calendar msk-24x7 has no production calendar'],
 ])('bad arguments: %j → exit %i with a message', async (args, code, message) => {

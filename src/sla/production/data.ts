@@ -27,15 +27,23 @@ const decreeSchema = z.strictObject({
 
 const wholeYearSchema = z.strictObject({ holidays: dates, workdays: dates, shortened: dates });
 
-const year = z.string().regex(/^\d{4}$/, 'a year (YYYY)');
+/** Per year (a key YYYY); a bare `2027:` is a year with nothing to add. */
+const byYear = <T extends z.ZodType>(schema: T) =>
+  z
+    .record(z.string(), z.preprocess((v) => v ?? {}, schema))
+    .superRefine((r, ctx) => {
+      for (const k of Object.keys(r)) if (!/^\d{4}$/.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" is not a year (YYYY)` });
+    })
+    .default({});
 
 export const productionSchema = z.strictObject({
   name: z.string().min(1),
   /** The country whose rules compute every year (src/sla/production/<code>.ts); absent: only what is listed. */
   rules: z.string().min(1).optional(),
-  shortened_by_minutes: z.number().int().min(0).max(1440).default(60),
-  decrees: z.record(year, decreeSchema).default({}),
-  years: z.record(year, wholeYearSchema).default({}),
+  /** How much shorter a short day is (its last working range loses it); at most 8 h. */
+  shortened_by_minutes: z.number().int().min(0).max(480).default(60),
+  decrees: byYear(decreeSchema),
+  years: byYear(wholeYearSchema),
 });
 
 export type ProductionData = z.infer<typeof productionSchema>;

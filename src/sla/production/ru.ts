@@ -3,7 +3,10 @@
  * with a holiday other than the January ones moves to the next working day;
  * the Government moves two of the January weekend days, and may move others,
  * by a yearly decree) and art. 95 (the working day directly before a public
- * holiday is one hour shorter). In this wording since 2013.
+ * holiday is one hour shorter; a Saturday made working in the place of such
+ * an eve is shortened with it, as the official tables do: 1 November 2025,
+ * whose day off went to Monday 3 November, the eve of 4 November). In this
+ * wording since 2013.
  */
 import { isoDate } from './dates';
 import type { CountryRules, Holiday } from './rules';

@@ -23,7 +23,11 @@ export interface CountryRules {
   /** ISO weekdays of the weekend (6 = Saturday, 7 = Sunday). */
   weekend: readonly number[];
   holidays(year: number): Holiday[];
-  /** A working day directly before a public holiday is shorter (Russia: art. 95, by one hour). */
+  /**
+   * A working day directly before a public holiday is shorter (Russia: art. 95,
+   * by one hour); so is a weekend day made working whose day off went to such
+   * an eve: it works in the eve's place (Russia: 1 November 2025 for 3 November).
+   */
   shortensEve: boolean;
 }
 

@@ -19,11 +19,14 @@ export interface YearTable {
   workingWeekendDays: { date: string; weekday: string; to?: string }[];
   shortDays: ({ date: string; weekday: string } & ShortDay)[];
   months: { month: number; name: string; workingDays: number; hours: number }[];
+  /** How much shorter a short day is. */
+  shortenedByMinutes: number;
   total: { workingDays: number; hours: number };
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const dayName = (date: string) => WEEKDAY_NAMES[weekday(date) - 1];
+const round = (h: number) => Math.round(h * 100) / 100;
 
 export function yearTable(p: Production, year: number): YearTable {
   const y = p.year(year);
@@ -34,6 +37,7 @@ export function yearTable(p: Production, year: number): YearTable {
     m.workingDays++;
     m.hours += 8 - (y.shortened.has(date) ? p.shortenedByMinutes / 60 : 0);
   }
+  for (const m of months) m.hours = round(m.hours);
   return {
     production: p.data.name,
     file: p.where,
@@ -47,7 +51,8 @@ export function yearTable(p: Production, year: number): YearTable {
     workingWeekendDays: [...y.workdays].map(([date, w]) => ({ date, weekday: dayName(date), ...w })),
     shortDays: [...y.shortened].map(([date, s]) => ({ date, weekday: dayName(date), ...s })),
     months,
-    total: { workingDays: months.reduce((s, m) => s + m.workingDays, 0), hours: months.reduce((s, m) => s + m.hours, 0) },
+    shortenedByMinutes: p.shortenedByMinutes,
+    total: { workingDays: months.reduce((s, m) => s + m.workingDays, 0), hours: round(months.reduce((s, m) => s + m.hours, 0)) },
   };
 }
 
@@ -62,8 +67,10 @@ export function formatYearTable(t: YearTable): string[] {
   out.push('', 'Working weekend days');
   for (const w of t.workingWeekendDays) out.push(`  ${w.date} ${w.weekday}${w.to ? `  its day off moved to ${w.to}` : ''}`);
   if (t.workingWeekendDays.length === 0) out.push('  (none)');
-  out.push('', 'Short days (one hour shorter)');
-  for (const s of t.shortDays) out.push(`  ${s.date} ${s.weekday}  ${s.reason === 'rule' ? `before the holiday of ${s.before}` : s.reason === 'decree' ? 'by the decree' : 'listed in the data file'}`);
+  out.push('', `Short days (${t.shortenedByMinutes === 60 ? 'one hour' : `${t.shortenedByMinutes} minutes`} shorter)`);
+  const short = (s: YearTable['shortDays'][number]) =>
+    s.reason === 'rule' ? (s.for ? `works in the place of ${s.for}, the eve of the holiday of ${s.before}` : `before the holiday of ${s.before}`) : s.reason === 'decree' ? 'by the decree' : 'listed in the data file';
+  for (const s of t.shortDays) out.push(`  ${s.date} ${s.weekday}  ${short(s)}`);
   if (t.shortDays.length === 0) out.push('  (none)');
   out.push('', 'Month       working days   hours (40-hour week)');
   for (const m of t.months) out.push(`${m.name.padEnd(12)}${String(m.workingDays).padStart(12)}${String(m.hours).padStart(11)}`);

@@ -16,7 +16,8 @@ export type OffDay =
   /** A day off of a year the data file lists whole. */
   | { reason: 'listed' };
 
-export type ShortDay = { reason: 'rule'; before: string } | { reason: 'decree' } | { reason: 'listed' };
+/** rule: the working eve of a holiday (`before`), or a weekend day worked in the place of that eve (`for`). */
+export type ShortDay = { reason: 'rule'; before: string; for?: string } | { reason: 'decree' } | { reason: 'listed' };
 
 export interface ProductionYear {
   year: number;
@@ -55,11 +56,6 @@ export class Production {
     return this.data.shortened_by_minutes;
   }
 
-  /** Years the data file vouches for (a decree, or the whole year listed). */
-  vouchedYears(): number[] {
-    return [...new Set([...Object.keys(this.data.decrees), ...Object.keys(this.data.years)].map(Number))].sort((a, b) => a - b);
-  }
-
   isWeekend(date: string): boolean {
     return (this.rules?.weekend ?? [6, 7]).includes(weekday(date));
   }
@@ -91,28 +87,48 @@ export class Production {
     const decrees = Object.entries(this.data.decrees);
     if (decrees.length > 0 && !this.rules) problems.push('decrees: a decree is applied on top of rules: set rules (e.g. rules: ru)');
     const rules = this.rules;
+    const seen = { from: new Map<string, string>(), to: new Map<string, string>() };
     for (const [key, d] of rules ? decrees : []) {
+      const at = (what: string, date: string, why: string) => void problems.push(`decrees.${key}${what ? `.${what}` : ''}: ${date} ${why}`);
+      if (Number(key) < rules!.since) {
+        at('', key, `is before ${rules!.since}, the first year of the ${rules!.code} rules: list such a year whole under years:`);
+        continue;
+      }
+      if (this.data.years[key]) at('', key, `is also listed whole under years.${key}, which wins: keep one of them`);
       const hol = new Set(holidaysAround(rules!, Number(key)).map((h) => h.date));
-      const at = (what: string, date: string, why: string) => problems.push(`decrees.${key}.${what}: ${date} ${why}`);
-      const inYear = (what: string, date: string) => date.startsWith(`${key}-`) || at(what, date, `is not in ${key}`);
+      const lawMoves = new Set([...this.ruleMoves(Number(key) - 1), ...this.ruleMoves(Number(key))]);
+      const inYear = (what: string, date: string): boolean => date.startsWith(`${key}-`) || (at(what, date, `is not in ${key}`), false);
+      const dayOff = (what: string, date: string, from?: string) => {
+        if (this.isWeekend(date) || hol.has(date)) at(what, date, 'is not a working weekday: a day off must go to one');
+        else if (lawMoves.has(date)) at(what, date, 'is already the day off the law moves a weekend holiday to');
+        else if (seen.to.has(date)) at(what, date, `is already the day off of ${seen.to.get(date)}`);
+        seen.to.set(date, `${from ?? 'a bridge'} (decrees.${key})`);
+      };
       d.transfers.forEach((t, i) => {
         if (!this.isWeekend(t.from)) at(`transfers[${i}].from`, t.from, 'is not a weekend day: a transfer moves a weekend day off');
-        if (this.isWeekend(t.to) || hol.has(t.to)) at(`transfers[${i}].to`, t.to, 'is not a working weekday: the day off must go to one');
+        else if (seen.from.has(t.from)) at(`transfers[${i}].from`, t.from, `is already moved by ${seen.from.get(t.from)}`);
+        seen.from.set(t.from, `decrees.${key}`);
         if (!t.from.startsWith(`${key}-`) && !t.to.startsWith(`${key}-`)) at(`transfers[${i}]`, `${t.from} → ${t.to}`, `does not touch ${key}`);
+        dayOff(`transfers[${i}].to`, t.to, t.from);
       });
-      d.days_off.forEach((x, i) => (inYear(`days_off[${i}]`, x), (this.isWeekend(x) || hol.has(x)) && at(`days_off[${i}]`, x, 'is not a working weekday')));
-      d.workdays.forEach((x, i) => (inYear(`workdays[${i}]`, x), (!this.isWeekend(x) || hol.has(x)) && at(`workdays[${i}]`, x, 'is not a weekend day that could be made working')));
+      d.days_off.forEach((x, i) => inYear(`days_off[${i}]`, x) && dayOff(`days_off[${i}]`, x));
+      d.workdays.forEach((x, i) => inYear(`workdays[${i}]`, x) && (!this.isWeekend(x) || hol.has(x)) && at(`workdays[${i}]`, x, 'is not a weekend day that could be made working'));
       d.shortened.forEach((x, i) => inYear(`shortened[${i}]`, x) && !this.isWorking(x) && at(`shortened[${i}]`, x, 'is not a working day'));
     }
-    const targets = new Map<string, string>();
-    for (const [key, d] of decrees) {
-      d.transfers.forEach((t, i) => {
-        const was = targets.get(t.to);
-        if (was) problems.push(`decrees.${key}.transfers[${i}].to: ${t.to} is already the day off of ${was}`);
-        targets.set(t.to, t.from);
-      });
+    for (const [key, y] of Object.entries(this.data.years)) {
+      const at = (what: string, date: string, why: string) => void problems.push(`years.${key}.${what}: ${date} ${why}`);
+      for (const k of ['holidays', 'workdays', 'shortened'] as const) y[k].forEach((x, i) => x.startsWith(`${key}-`) || at(`${k}[${i}]`, x, `is not in ${key}`));
+      y.workdays.forEach((x, i) => this.isWeekend(x) || at(`workdays[${i}]`, x, 'is not a weekend day'));
+      y.shortened.forEach((x, i) => this.isWorking(x) || at(`shortened[${i}]`, x, 'is not a working day'));
     }
     if (problems.length) throw new ProductionDataError(problems.map((p) => `${this.where}: ${p}`).join('\n'));
+  }
+
+  /** The days the law alone moves a year's weekend holidays to (no decree). */
+  private ruleMoves(year: number): string[] {
+    if (!this.rules || year < this.rules.since) return [];
+    const bare = ruledYear(this.rules, year, undefined, transfersOf({}), (d) => this.isWeekend(d));
+    return [...bare.off].filter(([, o]) => o.reason === 'moved').map(([d]) => d);
   }
 }
 
@@ -168,6 +184,7 @@ function ruledYear(rules: CountryRules, year: number, decree: Decree | undefined
   const working = (x: string) => !off.has(x) && (!isWeekend(x) || workdays.has(x));
   if (rules.shortensEve) {
     for (const x of datesOf(year)) if (working(x) && hol.has(addDays(x, 1))) shortened.set(x, { reason: 'rule', before: addDays(x, 1) });
+    for (const [x, { to }] of workdays) if (to && working(x) && hol.has(addDays(to, 1))) shortened.set(x, { reason: 'rule', before: addDays(to, 1), for: to });
   }
   for (const x of d.shortened) shortened.set(x, { reason: 'decree' });
   return {

@@ -1,7 +1,10 @@
 /**
  * Bounded cost per mail: whatever its shape, one message is stored (raw kept
- * whole), what the limits left unread is said, and it costs under 2 s of CPU.
- * CPU time (process.cpuUsage), not wall time: it holds on a loaded machine.
+ * whole), what the limits left unread is said, and its cost stays linear: under
+ * 6 s of CPU for the worst of these shapes (4 700 attachments take 1.5 s on an
+ * idle 2-core machine; a quadratic step would take minutes). CPU time
+ * (process.cpuUsage), not wall time; still, it counts the process's GC and JIT
+ * threads, which a loaded machine slows too: a 2 s bound failed under load.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -11,7 +14,7 @@ import { buildMail } from '../../support/mails';
 import { ENGINEERS, intakeHarness, mailbox } from '../../support/services';
 
 const mb = mailbox();
-const CPU_SECONDS = 2;
+const CPU_SECONDS = 6;
 
 const head = (extra = '') => `From: Ivan <ivan@customer.test>\r\nTo: support@example.test\r\nMessage-ID: <${crypto.randomUUID()}@x>\r\nSubject: hostile\r\nMIME-Version: 1.0\r\n${extra}`;
 const multipart = (parts: string[]) =>

@@ -78,7 +78,7 @@ describe('XML production calendar', () => {
       '- 2025-05-08 Thu  short day (a day off now)',
       '+ 2025-06-13 Fri  day off (moved from 2025-03-08)',
       '+ 2025-11-01 Sat  working weekend day (its day off moved to 2025-11-03)',
-      '+ 2025-11-01 Sat  short day (by the decree)',
+      '+ 2025-11-01 Sat  short day (works in the place of 2025-11-03, the eve of the holiday of 2025-11-04)',
       '+ 2025-11-03 Mon  day off (moved from 2025-11-01)',
       '- 2025-11-03 Mon  short day (a day off now)',
       '+ 2025-12-31 Wed  day off (moved from 2025-01-05)',

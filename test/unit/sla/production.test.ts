@@ -45,7 +45,8 @@ test('2025 reads as the decree says: each day off moved from where it came', () 
   expect(rulesOnly.isWorking('2025-02-24')).toBe(false);
   expect(rulesOnly.year(2025).off.get('2025-03-10')).toEqual({ reason: 'moved', from: '2025-03-08', holiday: "International Women's Day", local: 'Международный женский день' });
   expect([...y.workdays]).toEqual([['2025-11-01', { to: '2025-11-03' }]]);
-  expect(y.shortened.get('2025-11-01')).toEqual({ reason: 'decree' });
+  // The working Saturday stands in for Monday 3 November, the eve of 4 November: short by the rules, as the official table has it.
+  expect(y.shortened.get('2025-11-01')).toEqual({ reason: 'rule', before: '2025-11-04', for: '2025-11-03' });
   expect(y.source).toBe('Постановление Правительства РФ от 04.10.2024 № 1335');
 });
 
@@ -120,11 +121,12 @@ test('a decree on top of a provisional year: its transfers, bridge days and extr
   expect(y.shortened.get('2027-11-03')).toEqual({ reason: 'rule', before: '2027-11-04' });
 });
 
-test('a whole year listed in the data file wins over the rules and the decree', () => {
-  const p = new Production({ ...data, years: { 2026: { holidays: ['2026-01-01'], workdays: [], shortened: [] } } });
-  expect(p.year(2026).basis).toBe('listed');
-  expect(p.isWorking('2026-01-02')).toBe(true);
-  expect(p.isWorking('2026-01-01')).toBe(false);
+test('a whole year listed in the data file wins over the rules; listing a year that also has a decree is refused', () => {
+  const p = new Production({ ...data, years: { 2027: { holidays: ['2027-01-01'], workdays: [], shortened: [] } } });
+  expect(p.year(2027)).toMatchObject({ basis: 'listed', provisional: false });
+  expect(p.isWorking('2027-01-04')).toBe(true);
+  expect(p.isWorking('2027-01-01')).toBe(false);
+  expect(() => new Production({ ...data, years: { 2026: { holidays: ['2026-01-01'], workdays: [], shortened: [] } } }, 'ru.yaml')).toThrow('ru.yaml: decrees.2026: 2026 is also listed whole under years.2026, which wins: keep one of them');
 });
 
 test('a data file without rules knows only what it lists: other years have weekends only, and are provisional', () => {
@@ -137,7 +139,7 @@ test.each([
   [{ transfers: [{ from: '2027-01-11', to: '2027-05-04' }] }, 'decrees.2027.transfers[0].from: 2027-01-11 is not a weekend day'],
   [{ transfers: [{ from: '2027-01-02', to: '2027-05-08' }] }, 'decrees.2027.transfers[0].to: 2027-05-08 is not a working weekday'],
   [{ transfers: [{ from: '2027-01-02', to: '2027-02-23' }] }, 'decrees.2027.transfers[0].to: 2027-02-23 is not a working weekday'],
-  [{ transfers: [{ from: '2027-01-02', to: '2027-05-04' }, { from: '2027-01-03', to: '2027-05-04' }] }, 'decrees.2027.transfers[1].to: 2027-05-04 is already the day off of 2027-01-02'],
+  [{ transfers: [{ from: '2027-01-02', to: '2027-05-04' }, { from: '2027-01-03', to: '2027-05-04' }] }, 'decrees.2027.transfers[1].to: 2027-05-04 is already the day off of 2027-01-02 (decrees.2027)'],
   [{ days_off: ['2027-05-08'] }, 'decrees.2027.days_off[0]: 2027-05-08 is not a working weekday'],
   [{ days_off: ['2028-05-04'] }, 'decrees.2027.days_off[0]: 2028-05-04 is not in 2027'],
   [{ workdays: ['2027-05-04'] }, 'decrees.2027.workdays[0]: 2027-05-04 is not a weekend day that could be made working'],
@@ -159,4 +161,37 @@ test.each([
 test('unknown rules and decrees without rules are refused', () => {
   expect(() => new Production(parseProductionData({ name: 'x', rules: 'xx' }, 'x.yaml'), 'x.yaml')).toThrow('x.yaml: rules: no rules for country "xx" (known: ru)');
   expect(() => new Production(parseProductionData({ name: 'x', decrees: { 2027: {} } }, 'x.yaml'), 'x.yaml')).toThrow('set rules (e.g. rules: ru)');
+});
+
+test.each([
+  // Found by review: each of these was accepted and changed the count of working days silently.
+  [{ 2027: { transfers: [{ from: '2027-01-02', to: '2027-12-31' }, { from: '2027-01-02', to: '2027-12-30' }] } }, 'decrees.2027.transfers[1].from: 2027-01-02 is already moved by decrees.2027'],
+  [{ 2026: { transfers: [{ from: '2027-01-02', to: '2026-12-30' }] }, 2027: { transfers: [{ from: '2027-01-02', to: '2027-12-31' }] } }, 'decrees.2027.transfers[0].from: 2027-01-02 is already moved by decrees.2026'],
+  [{ 2027: { transfers: [{ from: '2027-01-02', to: '2027-12-31' }], days_off: ['2027-12-31'] } }, 'decrees.2027.days_off[0]: 2027-12-31 is already the day off of 2027-01-02 (decrees.2027)'],
+  [{ 2027: { days_off: ['2027-05-03'] } }, 'decrees.2027.days_off[0]: 2027-05-03 is already the day off the law moves a weekend holiday to'],
+  [{ 2027: { transfers: [{ from: '2027-01-02', to: '2027-05-03' }] } }, 'decrees.2027.transfers[0].to: 2027-05-03 is already the day off the law moves a weekend holiday to'],
+  [{ 2012: { transfers: [{ from: '2012-01-07', to: '2012-01-09' }] } }, 'decrees.2012: 2012 is before 2013, the first year of the ru rules: list such a year whole under years:'],
+])('decree mistakes that would change the count are refused: %j', (decrees, message) => {
+  const full = Object.fromEntries(Object.entries(decrees).map(([k, d]) => [k, { transfers: [], days_off: [], workdays: [], shortened: [], ...d }]));
+  expect(() => new Production({ ...data, decrees: full }, 'ru.yaml')).toThrow(`ru.yaml: ${message}`);
+});
+
+test('a listed year is checked too; a bare year key is a decree with nothing to add; the year key must be a year', () => {
+  const listing = (y: object) => new Production({ ...data, decrees: {}, years: { 2027: { holidays: [], workdays: [], shortened: [], ...y } } }, 'ru.yaml');
+  expect(() => listing({ holidays: ['2028-05-02'] })).toThrow('ru.yaml: years.2027.holidays[0]: 2028-05-02 is not in 2027');
+  expect(() => listing({ workdays: ['2027-05-04'] })).toThrow('ru.yaml: years.2027.workdays[0]: 2027-05-04 is not a weekend day');
+  expect(() => listing({ shortened: ['2027-05-08'] })).toThrow('ru.yaml: years.2027.shortened[0]: 2027-05-08 is not a working day');
+  const bare = parseProductionData({ name: 'ru', rules: 'ru', decrees: { 2027: null } }, 'f.yaml');
+  expect(new Production(bare).year(2027)).toMatchObject({ basis: 'decree', provisional: false });
+  expect(() => parseProductionData({ name: 'ru', decrees: { 27: {} } }, 'f.yaml')).toThrow('f.yaml: decrees.27: "27" is not a year (YYYY)');
+  expect(() => parseProductionData({ name: 'ru', shortened_by_minutes: 600 }, 'f.yaml')).toThrow('f.yaml: shortened_by_minutes');
+});
+
+test('the rules shorten a Saturday made working in the place of a holiday\'s eve, and only such a one', () => {
+  // 2027, a made-up decree: Sat 30 Oct works in the place of Wed 3 Nov, the eve of 4 Nov: short.
+  // Sat 24 Apr works for Mon 26 Apr, whose next day is no holiday: a full day.
+  const p = new Production({ ...data, decrees: { 2027: { transfers: [{ from: '2027-10-30', to: '2027-11-03' }, { from: '2027-04-24', to: '2027-04-26' }], days_off: [], workdays: [], shortened: [] } } });
+  expect(p.year(2027).shortened.get('2027-10-30')).toEqual({ reason: 'rule', before: '2027-11-04', for: '2027-11-03' });
+  expect(p.isWorking('2027-04-24')).toBe(true);
+  expect(p.year(2027).shortened.has('2027-04-24')).toBe(false);
 });

@@ -57,3 +57,21 @@ test('a deadline counted into 2027 records the year; once a 2027 decree is in th
   expect(recomputeProvisional(r.h.db, decreed.plans)).toBe(0); // nothing provisional is left
   r.h.close();
 });
+
+test('deadlines stored before the upgrade that reach 2027 (counted then without its holidays) are marked by migration 0011 and recounted', async () => {
+  const r = await open(withData(), '2026-12-30T13:00:00Z');
+  const early = await r.h.intake.process({ raw: buildMail({ from: 'olga@romashka.test', to: 'support@example.test', subject: 'Другое', body: 'x' }).raw, mailbox: mb, receivedAt: r.h.clock.now() });
+  expect(early.outcome).toBe('created');
+  // As the old code stored them: 2027 had no holidays, so 4 h from Wed 30 Dec 16:00 MSK ended on Fri 1 Jan 2027 11:00 MSK.
+  r.h.db.$client.prepare("UPDATE tickets SET reaction_due = '2027-01-01T08:00:00.000Z', due_provisional = NULL WHERE seq = 1").run();
+  // …and one whose deadlines stay in 2026 (left alone).
+  r.h.db.$client.prepare("UPDATE tickets SET reaction_due = '2026-12-30T14:00:00.000Z', resolution_due = '2026-12-30T15:00:00.000Z', due_provisional = NULL WHERE seq = 2").run();
+  const sql = fs.readFileSync(path.join(root, 'migrations', '0011_due_provisional.sql'), 'utf8');
+  const updates = sql.split('--> statement-breakpoint').map((s) => s.replace(/^--.*$/gm, '').trim()).filter((s) => s.startsWith('UPDATE'));
+  expect(updates).toHaveLength(1);
+  r.h.db.$client.exec(updates[0]);
+  expect(r.h.all('SELECT seq, due_provisional FROM tickets ORDER BY seq')).toEqual([{ seq: 1, due_provisional: 'recount' }, { seq: 2, due_provisional: null }]);
+  expect(recomputeProvisional(r.h.db, withData().plans)).toBe(1);
+  expect(r.row()).toEqual({ reaction_due: '2027-01-11T08:00:00.000Z', due_provisional: '2027' }); // Mon 11 Jan 2027 11:00 MSK
+  r.h.close();
+});

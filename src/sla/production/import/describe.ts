@@ -45,5 +45,5 @@ export function workingText(p: Production, date: string): string {
 export function shortText(p: Production, date: string): string {
   const s = p.year(yearOf(date)).shortened.get(date);
   if (!s) return 'not short';
-  return s.reason === 'rule' ? `the day before the holiday of ${s.before}` : s.reason === 'decree' ? 'by the decree' : 'listed as short';
+  return s.reason === 'rule' ? (s.for ? `works in the place of ${s.for}, the eve of the holiday of ${s.before}` : `the day before the holiday of ${s.before}`) : s.reason === 'decree' ? 'by the decree' : 'listed as short';
 }
