@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import { outbox, tickets } from '../db/schema';
-import { addEvent } from '../ticket/store';
+import { addEvent } from '../requests/sqlite';
 import { withDb } from './with-db';
 import type { Io } from './io';
 

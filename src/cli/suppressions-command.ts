@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gt, sql } from 'drizzle-orm';
 import type { Clock } from '../clock';
 import { outbox, suppressions, tickets } from '../db/schema';
-import { addEvent } from '../ticket/store';
+import { addEvent } from '../requests/sqlite';
 import type { Io } from './io';
 import { withDb } from './with-db';
 

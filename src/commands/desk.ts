@@ -1,20 +1,24 @@
-import { and, asc, desc, eq, like, or } from 'drizzle-orm';
 import { authenticateEngineer, type AuthOptions } from '../auth/authenticate';
-import { attachments, messages, outbox, tickets } from '../db/schema';
-import type { Engineer, Notifier } from '../outbox/notify';
-import { queueFrom } from '../outbox/queue';
-import type { Templates } from '../outbox/templates';
+import type { Notifier } from '../compose/notify';
+import type { Engineer } from '../compose/recipients';
+import { NO_SUBJECT } from '../compose/registration';
+import type { Templates } from '../compose/templates';
+import { markReacted, recompute } from '../requests/ledger';
+import { queueMail } from '../requests/mail';
+import { attachmentsOf, firstInbound, inboundTexts, internalMailText, ticketById } from '../requests/read';
+import { threadWith } from '../requests/read-thread';
+import { addEvent } from '../requests/sqlite';
+import { amend, changeStatus } from '../requests/status';
+import type { TicketFields, Tx } from '../requests/tx';
 import type { Status } from '../ticket/status';
-import { addEvent, insertMessage, type Tx } from '../ticket/store';
 import { tagSubject } from '../ticket/subject';
-import { inboundRow, type Prepared } from '../intake/prepared';
+import { keepInbound, type Prepared } from '../intake/prepared';
 import type { ThreadHit } from '../intake/thread/types';
 import type { Outcome } from '../intake/types';
 import { parseCommands, type Command } from './parse';
 import { internalLine, ownText } from './reply-text';
-import { markReacted, onStatusChange, recompute, severityIn, type SlaPolicy } from '../sla/clock';
+import { severityIn, type SlaPolicy } from '../sla/clock';
 
-const NO_SUBJECT = { ru: '(без темы)', en: '(no subject)' } as const;
 /** Status changes the customer is told about. */
 const TOLD: readonly Status[] = ['awaiting_info', 'suspended', 'resolved'];
 
@@ -39,10 +43,9 @@ export class CommandDesk {
 
   handle(tx: Tx, p: Prepared, hit: ThreadHit, now: Date): Outcome {
     const { mail, input } = p;
-    const at = now.toISOString();
-    const t = tx.select().from(tickets).where(eq(tickets.id, hit.ticketId)).get()!;
+    const t = ticketById(tx, hit.ticketId)!;
     const engineer = this.d.engineers.find((e) => e.address === mail.from?.address)!;
-    const messageId = insertMessage(tx, inboundRow(p, t.id, at), p.files);
+    const messageId = keepInbound(tx, p, { ticketId: t.id, at: now });
     const event = (type: string, data: unknown) => addEvent(tx, { ticketId: t.id, messageId, type, actor: engineer.address, at: now, data });
     const confirm = (data: Record<string, unknown>) => this.confirm(tx, t.id, t.number, engineer, input.mailbox, now, data);
 
@@ -57,7 +60,7 @@ export class CommandDesk {
     const subject = t.subject ? mail.subject.replace(t.subject, ' ') : mail.subject;
     const parsed = parseCommands(subject, ownText(mail.text, [...input.mailbox.addresses, input.mailbox.from_name]), { engineers: this.d.engineers, lines: this.lines });
     const refused = [...parsed.refused];
-    const leaked = parsed.body ? internalLine(parsed.body, this.internalMail(tx, t.id), this.customerText(tx, t.id)) : null;
+    const leaked = parsed.body ? internalLine(parsed.body, internalMailText(tx, t.id), this.customerText(tx, t.id)) : null;
     if (leaked) refused.push({ source: leaked, reason: 'this is text of our internal mail to engineers (a quoted notification?), so nothing was sent: write your answer above the quoted mail, without it' });
     if (refused.length > 0) {
       event('command.refused', { refused, message: mail.messageId, auth: auth.method });
@@ -69,7 +72,7 @@ export class CommandDesk {
       event('reply.empty', { message: mail.messageId, auth: auth.method, note: 'no text above the quoted mail and no command: nothing relayed' });
     }
 
-    const update: Partial<typeof tickets.$inferInsert> = { updatedAt: at };
+    const update: TicketFields = {};
     let status = t.status as Status;
     let wait: Extract<Command, { name: 'wait' }> | undefined;
     for (const c of parsed.commands) {
@@ -90,17 +93,16 @@ export class CommandDesk {
     const statusCommand = parsed.commands.some((c) => c.name === 'status' || c.name === 'wait');
     if (!statusCommand && status === 'new' && parsed.body) status = 'in_progress'; // the first answer to the customer
     if (status !== t.status) {
-      Object.assign(update, { status, resolvedAt: status === 'resolved' || status === 'closed' ? at : null });
-      event('status.changed', { from: t.status, to: status, reason: wait ? `${wait.why}${wait.comment ? `: ${wait.comment}` : ''}` : statusCommand ? 'command' : 'first reply by an engineer' });
+      const reason = wait ? `${wait.why}${wait.comment ? `: ${wait.comment}` : ''}` : statusCommand ? 'command' : 'first reply by an engineer';
+      const sla = this.d.sla ? { plans: this.d.sla.plans, by: `${engineer.address}: ${parsed.commands.map((c) => c.source).join(' ') || 'reply'}` } : null;
+      changeStatus(tx, { ticketId: t.id, messageId, from: t.status, to: status, at: now, actor: engineer.address, reason, also: update, sla });
+    } else {
+      amend(tx, { ticketId: t.id, at: now, set: update });
     }
-    tx.update(tickets).set(update).where(eq(tickets.id, t.id)).run();
-    if (this.d.sla) {
-      if (status !== t.status) onStatusChange(tx, this.d.sla.plans, t.id, t.status, status, now, `${engineer.address}: ${parsed.commands.map((c) => c.source).join(' ') || 'reply'}`);
-      if (update.severity && update.severity !== t.severity) recompute(tx, this.d.sla.plans, t.id);
-    }
+    if (this.d.sla && update.severity && update.severity !== t.severity) recompute(tx, this.d.sla.plans, t.id);
     if ((update.line && update.line !== t.line) || (update.assignee && update.assignee !== t.assignee)) {
       const first = this.firstMail(tx, t.id);
-      this.d.notifier.queue(tx, 'new', t.id, input.mailbox, first?.mail ?? mail, now, { files: first?.files });
+      this.d.notifier.queue(tx, { kind: 'new', ticketId: t.id, mailbox: input.mailbox, mail: first?.mail ?? mail, at: now, files: first?.files });
     }
 
     const told = status !== t.status && TOLD.includes(status);
@@ -117,13 +119,12 @@ export class CommandDesk {
         supportName: input.mailbox.from_name,
         number: t.number,
       });
-      const thread = this.threadOf(tx, t.id, t.requesterAddress!);
-      const id = queueFrom(
-        tx,
-        input.mailbox,
-        { ticketId: t.id, kind: 'relay', idHint: t.number, to: t.requesterAddress!, subject: tagSubject(t.subject, t.number, NO_SUBJECT[lang]), text, inReplyTo: thread.inReplyTo, references: thread.references },
-        now,
-      );
+      const thread = threadWith(tx, t.id, t.requesterAddress!);
+      const id = queueMail(tx, {
+        from: input.mailbox,
+        at: now,
+        mail: { ticketId: t.id, kind: 'relay', idHint: t.number, to: t.requesterAddress!, subject: tagSubject(t.subject, t.number, NO_SUBJECT[lang]), text, ...thread },
+      });
       event('reply.relayed', { messageId: id, to: t.requesterAddress });
       markReacted(tx, this.d.sla?.plans, t.id, now);
     }
@@ -135,66 +136,27 @@ export class CommandDesk {
 
   /** The request's first message and its attachments: what an engineer it is handed to must see. */
   private firstMail(tx: Tx, ticketId: number) {
-    const m = tx.select().from(messages).where(and(eq(messages.ticketId, ticketId), eq(messages.direction, 'in'))).orderBy(asc(messages.id)).get();
+    const m = firstInbound(tx, ticketId);
     if (!m) return null;
-    const files = tx.select().from(attachments).where(eq(attachments.messageId, m.id)).all();
     return {
       mail: { from: m.fromAddress ? { address: m.fromAddress, name: m.fromName ?? '' } : null, subject: m.subject ?? '', text: m.text ?? '' },
-      files,
+      files: attachmentsOf(tx, m.id),
     };
-  }
-
-  /** The text of the mail we sent to engineers on the request: notifications, confirmations, SLA notices. */
-  private internalMail(tx: Tx, ticketId: number): string[] {
-    return tx
-      .select({ text: outbox.text })
-      .from(outbox)
-      .where(and(eq(outbox.ticketId, ticketId), or(like(outbox.kind, 'notify-%'), like(outbox.kind, 'sla-%'), eq(outbox.kind, 'confirm'))))
-      .all()
-      .map((r) => r.text);
   }
 
   /** What others than engineers wrote on the request (the customer's mails), which our notifications quote. */
   private customerText(tx: Tx, ticketId: number): string[] {
     const engineers = new Set(this.d.engineers.map((e) => e.address));
-    return tx
-      .select({ from: messages.fromAddress, text: messages.text })
-      .from(messages)
-      .where(and(eq(messages.ticketId, ticketId), eq(messages.direction, 'in')))
-      .all()
+    return inboundTexts(tx, ticketId)
       .filter((m) => !engineers.has(m.from ?? ''))
       .map((m) => m.text ?? '');
   }
 
-  /** The customer's latest message, and the thread's Message-IDs, for In-Reply-To/References. */
-  private threadOf(tx: Tx, ticketId: number, requester: string) {
-    const last = tx
-      .select({ id: messages.messageId })
-      .from(messages)
-      .where(and(eq(messages.ticketId, ticketId), eq(messages.direction, 'in'), eq(messages.fromAddress, requester)))
-      .orderBy(desc(messages.id))
-      .get();
-    const ours = tx
-      .select({ id: outbox.messageId })
-      .from(outbox)
-      .where(and(eq(outbox.ticketId, ticketId), eq(outbox.toAddress, requester)))
-      .orderBy(asc(outbox.id))
-      .all();
-    const theirs = tx
-      .select({ id: messages.messageId })
-      .from(messages)
-      .where(and(eq(messages.ticketId, ticketId), eq(messages.fromAddress, requester)))
-      .orderBy(asc(messages.id))
-      .all();
-    const references = [...new Set([...theirs, ...ours].map((r) => r.id).filter((x): x is string => !!x))].slice(-20);
-    return { inReplyTo: last?.id ?? null, references };
-  }
-
   private confirm(tx: Tx, ticketId: number, number: string, engineer: Engineer, mailbox: Prepared['input']['mailbox'], now: Date, data: Record<string, unknown>): void {
-    queueFrom(
-      tx,
-      mailbox,
-      {
+    queueMail(tx, {
+      from: mailbox,
+      at: now,
+      mail: {
         ticketId,
         kind: 'confirm',
         idHint: number,
@@ -202,7 +164,6 @@ export class CommandDesk {
         subject: `[${number}] ${data.rejected ? '✗' : '✓'}`,
         text: this.d.templates.render('confirm', mailbox.language, { number, rejected: '', applied: [], refused: [], relayed: false, ...data }),
       },
-      now,
-    );
+    });
   }
 }

@@ -1,12 +1,11 @@
-import { eq } from 'drizzle-orm';
-import { tickets } from '../db/schema';
-import type { Engineer } from '../outbox/notify';
-import { formatLocalTime, type Templates } from '../outbox/templates';
-import { addEvent, insertMessage, type Tx } from '../ticket/store';
+import type { Engineer } from '../compose/recipients';
+import { formatLocalTime, type Templates } from '../compose/templates';
+import { ticketById, ticketByNumber } from '../requests/read';
+import type { Tx } from '../requests/tx';
 import { queueAnswer } from './answer';
 import { tagSubject } from '../ticket/subject';
-import { inboundRow, type Prepared } from './prepared';
-import { isParticipant, ticketByNumber } from './thread/participants';
+import { keepInbound, type Prepared } from './prepared';
+import { isParticipant } from './thread/participants';
 import type { Roles } from './roles';
 import type { Outcome } from './types';
 
@@ -30,14 +29,12 @@ export function answerStatus(
   const { mail, input } = p;
   const mailbox = input.mailbox;
   const lang = mailbox.language;
-  const at = now.toISOString();
   const asker = mail.from?.address;
   const found = number ? ticketByNumber(tx, number) : null;
   const allowed = !!found && deps.believed && isParticipant(tx, found.id, asker, deps.roles);
-  const messageId = insertMessage(tx, inboundRow(p, allowed ? found!.id : null, at), p.files);
-  addEvent(tx, { ticketId: allowed ? found!.id : null, messageId, type: allowed ? 'status.queried' : 'status.query.refused', actor: asker ?? 'unknown', at: now, data: { number } });
+  keepInbound(tx, p, { ticketId: allowed ? found!.id : null, at: now, event: { type: allowed ? 'status.queried' : 'status.query.refused', actor: asker ?? 'unknown', data: { number } } });
   if (asker && deps.mayAnswer) {
-    const t = allowed ? tx.select().from(tickets).where(eq(tickets.id, found!.id)).get()! : null;
+    const t = allowed ? ticketById(tx, found!.id)! : null;
     const engineer = t?.assignee ? deps.engineers.find((e) => e.address === t.assignee) : undefined;
     const text = t
       ? deps.templates.render('status-answer', lang, {

@@ -1,9 +1,9 @@
-import { queueFrom } from '../outbox/queue';
-import type { Tx } from '../ticket/store';
+import { queueMail, type Outgoing } from '../requests/mail';
+import type { Tx } from '../requests/tx';
 import type { Prepared } from './prepared';
 
 /** Queues an automatic answer to the sender of this mail, threaded under it, from the mailbox's support address. */
-export function queueAnswer(tx: Tx, p: Prepared, a: { kind: string; to: string; subject: string; text: string; ticketId?: number | null; idHint: string }, now: Date): void {
+export function queueAnswer(tx: Tx, p: Prepared, a: Pick<Outgoing, 'kind' | 'to' | 'subject' | 'text' | 'idHint'> & { ticketId?: number | null }, now: Date): void {
   const id = p.mail.messageId;
-  queueFrom(tx, p.input.mailbox, { ...a, ticketId: a.ticketId ?? null, inReplyTo: id, references: id ? [id] : [] }, now);
+  queueMail(tx, { from: p.input.mailbox, mail: { ...a, ticketId: a.ticketId ?? null, inReplyTo: id, references: id ? [id] : [] }, at: now });
 }

@@ -1,38 +1,31 @@
-import { eq } from 'drizzle-orm';
-import { tickets } from '../db/schema';
-import { onStatusChange, type SlaPolicy } from '../sla/clock';
+import { changeStatus, amend } from '../requests/status';
+import { noteSkippedFiles } from '../requests/inbound';
+import type { Tx } from '../requests/tx';
+import type { SlaPolicy } from '../sla/clock';
 import type { Status } from '../ticket/status';
-import { addEvent, insertMessage, type Tx } from '../ticket/store';
-import { inboundRow, type Prepared } from './prepared';
+import { keepInbound, type Prepared } from './prepared';
 import type { ThreadHit } from './thread/types';
 
 /**
  * A follow-up added to its request, inside the caller's transaction; the
  * status moves when the effect says so (never for an automated message: an
- * out-of-office reply must not end a wait for the customer).
+ * out-of-office reply must not end a wait for the customer). `from` is the
+ * request's status before it (the caller has read it).
  */
 export function appendFollowUp(
   tx: Tx,
   p: Prepared,
-  hit: ThreadHit,
-  now: Date,
-  change?: { status: Status; reason: string },
-  sla?: SlaPolicy | null,
+  o: { hit: ThreadHit; now: Date; from: string; change?: { status: Status; reason: string }; sla?: SlaPolicy | null },
 ): { status?: Status } {
-  const at = now.toISOString();
-  const messageId = insertMessage(tx, inboundRow(p, hit.ticketId, at), p.files);
+  const { hit, now, change } = o;
   const actor = p.mail.from?.address ?? 'unknown';
-  addEvent(tx, { ticketId: hit.ticketId, messageId, type: 'message.appended', actor, at: now, data: { via: hit.via } });
+  const messageId = keepInbound(tx, p, { ticketId: hit.ticketId, at: now, event: { type: 'message.appended', actor, data: { via: hit.via } } });
   if (change) {
-    const before = tx.select({ status: tickets.status }).from(tickets).where(eq(tickets.id, hit.ticketId)).get()!.status;
-    tx.update(tickets).set({ status: change.status, updatedAt: at, resolvedAt: null }).where(eq(tickets.id, hit.ticketId)).run();
-    addEvent(tx, { ticketId: hit.ticketId, messageId, type: 'status.changed', actor, at: now, data: { from: before, to: change.status, reason: change.reason } });
-    if (sla) onStatusChange(tx, sla.plans, hit.ticketId, before, change.status, now, 'customer reply');
+    const sla = o.sla ? { plans: o.sla.plans, by: 'customer reply' } : null;
+    changeStatus(tx, { ticketId: hit.ticketId, messageId, from: o.from, to: change.status, at: now, actor, reason: change.reason, sla });
   } else {
-    tx.update(tickets).set({ updatedAt: at }).where(eq(tickets.id, hit.ticketId)).run();
+    amend(tx, { ticketId: hit.ticketId, at: now });
   }
-  for (const f of p.files.filter((x) => !x.stored)) {
-    addEvent(tx, { ticketId: hit.ticketId, messageId, type: 'attachment.skipped', actor: 'system', at: now, data: { filename: f.filename, size: f.size, reason: f.skipReason } });
-  }
+  noteSkippedFiles(tx, { ticketId: hit.ticketId, messageId, files: p.files, at: now });
   return change ? { status: change.status } : {};
 }

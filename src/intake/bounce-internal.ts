@@ -1,8 +1,8 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
+import type { Notifier } from '../compose/notify';
+import type { Engineer } from '../compose/recipients';
 import type { ResolvedMailbox } from '../config/load';
-import { events } from '../db/schema';
-import type { Engineer, Notifier } from '../outbox/notify';
-import { addEvent, type Tx } from '../ticket/store';
+import { addEvent, eventAboutSince } from '../requests/sqlite';
+import type { Tx } from '../requests/tx';
 
 /**
  * A bounce of our mail to someone inside the desk (an engineer, or one of
@@ -26,18 +26,12 @@ export function tellLineOnce(
 ): number {
   const hours = o.periodHours > 0 ? o.periodHours : FALLBACK_HOURS;
   const since = new Date(now.getTime() - hours * 3_600_000).toISOString();
-  const told = tx
-    .select({ id: events.id })
-    .from(events)
-    .where(and(eq(events.type, 'bounce.internal.told'), sql`json_extract(${events.dataJson}, '$.address') = ${o.address}`, gt(events.createdAt, since)))
-    .limit(1)
-    .get();
-  if (told) return 0;
+  if (eventAboutSince(tx, { type: 'bounce.internal.told', address: o.address, since })) return 0;
   const line = o.notifier.engineers.find((e) => e.address.toLowerCase() === o.address)?.line ?? o.mailbox.line;
   // Never the failed address itself, nor any other address that failed in this bounce.
   const to: Engineer[] = o.notifier.engineers.filter((e) => e.line === line && !o.failed.has(e.address.toLowerCase()));
   if (to.length === 0) return 0;
-  const n = o.notifier.queue(tx, 'bounce', o.ticketId, o.mailbox, { from: mail.from, subject: mail.subject, text: o.lines }, now, { to });
+  const n = o.notifier.queue(tx, { kind: 'bounce', ticketId: o.ticketId, mailbox: o.mailbox, mail: { from: mail.from, subject: mail.subject, text: o.lines }, at: now, to });
   addEvent(tx, { ticketId: o.ticketId, messageId: o.messageId, type: 'bounce.internal.told', actor: 'system', at: now, data: { address: o.address, engineers: to.map((e) => e.address) } });
   return n;
 }

@@ -1,13 +1,15 @@
-import { eq } from 'drizzle-orm';
-import { tickets } from '../db/schema';
-import { composeRegistration } from '../outbox/registration';
-import { onStatusChange, startClock, type Assignment, type SlaPolicy } from '../sla/clock';
+import { composeRegistration } from '../compose/registration';
+import type { Notifier } from '../compose/notify';
+import type { Templates } from '../compose/templates';
 import type { ParsedEmail } from '../mail/parse';
-import type { Notifier } from '../outbox/notify';
-import type { Templates } from '../outbox/templates';
+import { noteSkippedFiles } from '../requests/inbound';
+import { queueMail } from '../requests/mail';
+import { open } from '../requests/open';
+import { addEvent } from '../requests/sqlite';
+import { changeStatus } from '../requests/status';
+import type { Tx } from '../requests/tx';
+import type { Assignment, SlaPolicy } from '../sla/clock';
 import type { Numbering } from '../ticket/numbering';
-import { addEvent, insertMessage, insertTicket, nextSeq, type Tx } from '../ticket/store';
-import { queueFrom } from '../outbox/queue';
 import { inboundRow, type Prepared } from './prepared';
 import { verdictOf } from './types';
 
@@ -41,69 +43,56 @@ export function createRequest(
   tx: Tx,
   p: Prepared,
   deps: { numbering: Numbering; templates: Templates; notifier: Notifier; sla?: SlaPolicy | null; requiredInfo?: RequiredInfo },
-  now: Date,
-  assignment: Assignment | null,
-  linked?: Link,
+  o: { now: Date; assignment: Assignment | null; linked?: Link },
 ): Created {
   const { input, mail } = p;
-  const at = now.toISOString();
+  const { now, assignment: a, linked } = o;
   const automated = verdictOf(p.verdicts, 'automated');
   const suppressed = automated ? `automated (${automated.reason})` : verdictOf(p.verdicts, 'noReply');
-
-  const scope = deps.numbering.scopeFor(input.receivedAt);
-  const seq = nextSeq(tx, scope);
-  const number = deps.numbering.format(scope, seq);
-  const ticketId = insertTicket(tx, {
-    number,
-    scope,
-    seq,
-    mailbox: input.mailbox.name,
-    subject: mail.subject,
-    requesterAddress: mail.from?.address ?? null,
-    requesterName: mail.from?.name || null,
-    language: input.mailbox.language,
-    line: input.mailbox.line,
-    linkedTicketId: linked?.ticketId ?? null,
-    createdAt: input.receivedAt.toISOString(),
-    updatedAt: at,
+  const sla = a && deps.sla ? { assignment: a, plans: deps.sla.plans } : null;
+  const { ticketId, number, messageId } = open(tx, {
+    numbering: deps.numbering,
+    receivedAt: input.receivedAt,
+    at: now,
+    ticket: {
+      mailbox: input.mailbox.name,
+      subject: mail.subject,
+      requesterAddress: mail.from?.address ?? null,
+      requesterName: mail.from?.name || null,
+      language: input.mailbox.language,
+      line: input.mailbox.line,
+      linkedTicketId: linked?.ticketId ?? null,
+      createdAt: input.receivedAt.toISOString(),
+      updatedAt: now.toISOString(),
+    },
+    message: inboundRow(p, null, now.toISOString()),
+    files: p.files,
+    event: { type: 'ticket.created', actor: mail.from?.address ?? 'unknown', data: { mailbox: input.mailbox.name } },
+    sla,
   });
-  const messageId = insertMessage(tx, inboundRow(p, ticketId, at), p.files);
-  const event = (type: string, actor: string, data: unknown) => addEvent(tx, { ticketId, messageId, type, actor, at: now, data });
-  event('ticket.created', mail.from?.address ?? 'unknown', { mailbox: input.mailbox.name });
-  const a = assignment;
-  if (a && deps.sla) {
-    tx.update(tickets).set({ plan: a.plan, severity: a.severity, organisation: a.organisation, timeZone: a.timeZone }).where(eq(tickets.id, ticketId)).run();
-    startClock(tx, deps.sla.plans, ticketId, input.receivedAt, 'ticket.created');
-    event('sla.assigned', 'system', a);
-  }
+  const event = (type: string, data: unknown) => addEvent(tx, { ticketId, messageId, type, actor: 'system', at: now, data });
   if (linked) {
-    event('ticket.linked', 'system', { previous: linked.number, reason: linked.reason });
+    event('ticket.linked', { previous: linked.number, reason: linked.reason });
     const type = linked.as === 'stranger' ? 'ticket.named_by_stranger' : 'ticket.continued';
     addEvent(tx, { ticketId: linked.ticketId, messageId, type, actor: 'system', at: now, data: { next: number, reason: linked.reason } });
   }
-  for (const f of p.files.filter((x) => !x.stored)) event('attachment.skipped', 'system', { filename: f.filename, size: f.size, reason: f.skipReason });
+  noteSkippedFiles(tx, { ticketId, messageId, files: p.files, at: now });
   const missing = automated ? [] : missingInfo(deps.requiredInfo, mail, input.mailbox.language);
   if (missing.length > 0) {
-    event('info.missing', 'system', { missing });
+    event('info.missing', { missing });
     if (deps.requiredInfo?.wait) {
-      tx.update(tickets).set({ status: 'awaiting_info' }).where(eq(tickets.id, ticketId)).run();
-      event('status.changed', 'system', { from: 'new', to: 'awaiting_info', reason: 'required information missing' });
-      if (deps.sla && a) onStatusChange(tx, deps.sla.plans, ticketId, 'new', 'awaiting_info', input.receivedAt, 'required information missing');
+      const reason = 'required information missing';
+      changeStatus(tx, { ticketId, messageId, from: 'new', to: 'awaiting_info', at: now, actor: 'system', reason, sla: sla && { plans: sla.plans, by: reason, at: input.receivedAt } });
     }
   }
-  const notified = automated ? 0 : deps.notifier.queue(tx, 'new', ticketId, input.mailbox, mail, now, { files: p.files, strangerTo: linked?.as === 'stranger' ? linked.number : undefined });
+  const notified = automated ? 0 : deps.notifier.queue(tx, { kind: 'new', ticketId, mailbox: input.mailbox, mail, at: now, files: p.files, strangerTo: linked?.as === 'stranger' ? linked.number : undefined });
   if (suppressed) {
-    event('reply.suppressed', 'system', { reason: suppressed });
+    event('reply.suppressed', { reason: suppressed });
     return { number, queued: false, notified, suppressed };
   }
-  const reply = composeRegistration(deps.templates, input.mailbox, mail, number, input.receivedAt, missing);
-  queueFrom(
-    tx,
-    input.mailbox,
-    { ticketId, kind: 'registration', messageId: reply.messageId, to: reply.toAddress, subject: reply.subject, text: reply.text, inReplyTo: reply.inReplyTo, references: reply.references },
-    now,
-  );
-  event('reply.queued', 'system', { kind: 'registration', messageId: reply.messageId });
+  const reply = composeRegistration({ templates: deps.templates, mailbox: input.mailbox, mail, ticketId, number, receivedAt: input.receivedAt, missing });
+  const replyId = queueMail(tx, { from: input.mailbox, mail: reply, at: now });
+  event('reply.queued', { kind: 'registration', messageId: replyId });
   return { number, queued: true, notified };
 }
 

@@ -1,18 +1,18 @@
-import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { Db } from '../db/open';
-import { messages, tickets } from '../db/schema';
 import { parseEmail, type ParsedEmail } from '../mail/parse';
 import type { CommandDesk } from '../commands/desk';
-import type { Notifier } from '../outbox/notify';
-import type { Templates } from '../outbox/templates';
+import type { Notifier } from '../compose/notify';
+import type { Templates } from '../compose/templates';
 import type { BlobStore } from '../storage/blobs';
 import type { Numbering } from '../ticket/numbering';
 import { assign, organisationOf, type SlaPolicy } from '../sla/clock';
 import { overLimit, refusedSender } from './limit';
 import { onCustomerReply } from '../ticket/status';
-import { addEvent, type NewAttachment, type Tx } from '../ticket/store';
+import { messageByDedupKey, statusOf } from '../requests/read';
+import { addEvent } from '../requests/sqlite';
+import type { NewAttachment, Tx } from '../requests/tx';
 import { appendFollowUp } from './append';
 import { dkimPassDomains, type Resolver } from '../auth/dkim';
 import { answerStatus } from './answer-status';
@@ -224,15 +224,15 @@ export class Intake {
     }
     if (hit && fromEngineer) return v(this.deps.desk.handle(tx, p, hit, now));
     if (hit) {
-      const t = tx.select({ status: tickets.status, resolvedAt: tickets.resolvedAt }).from(tickets).where(eq(tickets.id, hit.ticketId)).get()!;
+      const t = statusOf(tx, hit.ticketId);
       const effect = onCustomerReply(t.status, t.resolvedAt ? new Date(t.resolvedAt) : null, now, this.deps.reopenWindowMs);
       if (effect.action === 'append') {
         const change = effect.status && !automated ? { status: effect.status, reason: effect.reason! } : undefined;
-        const r = appendFollowUp(tx, p, hit, now, change, this.deps.sla);
-        const n = automated ? 0 : this.deps.notifier.queue(tx, 'followup', hit.ticketId, p.input.mailbox, p.mail, now, { status: r.status, files: p.files });
+        const r = appendFollowUp(tx, p, { hit, now, from: t.status, change, sla: this.deps.sla });
+        const n = automated ? 0 : this.deps.notifier.queue(tx, { kind: 'followup', ticketId: hit.ticketId, mailbox: p.input.mailbox, mail: p.mail, at: now, status: r.status, files: p.files });
         return v({ outcome: 'appended', ticketNumber: hit.number, messageId, ...r }, n);
       }
-      const c = createRequest(tx, p, this.deps, now, a, { ticketId: hit.ticketId, number: hit.number, reason: effect.reason ?? 'continued', as: 'continuation' });
+      const c = createRequest(tx, p, this.deps, { now, assignment: a, linked: { ticketId: hit.ticketId, number: hit.number, reason: effect.reason ?? 'continued', as: 'continuation' } });
       return v(created(c, messageId, hit.number), c.notified);
     }
     if (sla?.unknownSenders === 'refuse' && !automated && !organisationOf(sla, p.mail.from?.address)) return v(refusedSender(tx, p, this.deps.templates, now, mayAnswer));
@@ -240,7 +240,8 @@ export class Intake {
     if (limited) return v(limited);
     // A sender who names a request they are not on gets one of their own, linked for the engineers, and learns nothing of the other.
     const stranger = verdictOf(p.verdicts, 'strangerTo') ?? named;
-    const c = createRequest(tx, p, this.deps, now, a, stranger ? { ticketId: stranger.ticketId, number: stranger.number, reason: `${p.mail.from?.address ?? 'the sender'} is not on ${stranger.number} (${stranger.via})`, as: 'stranger' } : undefined);
+    const linked = stranger ? { ticketId: stranger.ticketId, number: stranger.number, reason: `${p.mail.from?.address ?? 'the sender'} is not on ${stranger.number} (${stranger.via})`, as: 'stranger' as const } : undefined;
+    const c = createRequest(tx, p, this.deps, { now, assignment: a, linked });
     return v(created(c, messageId, stranger?.number), c.notified);
   }
 
@@ -278,7 +279,7 @@ function created(c: { number: string; queued: boolean; suppressed?: string }, me
 function recordOnMessage(tx: Tx, p: Prepared, now: Date): void {
   const reused = verdictOf(p.verdicts, 'idReused');
   if (!reused && !p.mail.parseError && p.mail.cut.length === 0) return;
-  const row = tx.select({ id: messages.id, ticketId: messages.ticketId }).from(messages).where(eq(messages.dedupKey, p.dedupKey)).get();
+  const row = messageByDedupKey(tx, p.dedupKey);
   if (!row) return;
   const event = (type: string, data: unknown) => addEvent(tx, { ticketId: row.ticketId, messageId: row.id, type, actor: 'system', at: now, data });
   if (reused) event('message.id_reused', { messageId: p.mail.messageId, earlierMessage: reused.messageId, note: 'another mail with this Message-ID was stored before; this one is kept and processed on its own' });

@@ -1,6 +1,6 @@
 import type { Automated } from '../mail/automated';
-import { addEvent, insertMessage, type Tx } from '../ticket/store';
-import { inboundRow, type Prepared } from './prepared';
+import type { Tx } from '../requests/tx';
+import { keepInbound, type Prepared } from './prepared';
 import type { ThreadHit } from './thread/types';
 import type { Outcome } from './types';
 
@@ -9,8 +9,7 @@ import type { Outcome } from './types';
  * no notification. `why` is the event its history gets.
  */
 export function keptAlone(tx: Tx, p: Prepared, now: Date, why: { event: string; reason: 'loop' | 'forged'; detail: string }): Extract<Outcome, { outcome: 'ignored' }> {
-  const messageId = insertMessage(tx, inboundRow(p, null, now.toISOString()), p.files);
-  addEvent(tx, { ticketId: null, messageId, type: why.event, actor: 'system', at: now, data: { reason: why.detail, from: p.mail.from?.address ?? null } });
+  keepInbound(tx, p, { ticketId: null, at: now, event: { type: why.event, actor: 'system', data: { reason: why.detail, from: p.mail.from?.address ?? null } } });
   return { outcome: 'ignored', reason: why.reason, ticketNumber: null, messageId: p.mail.messageId };
 }
 
@@ -22,7 +21,6 @@ export function keptAlone(tx: Tx, p: Prepared, now: Date, why: { event: string; 
  */
 export function engineerMachine(tx: Tx, p: Prepared, hit: ThreadHit | undefined, automated: Automated, now: Date): Extract<Outcome, { outcome: 'ignored' }> {
   const ticketId = hit?.ticketId ?? null;
-  const messageId = insertMessage(tx, inboundRow(p, ticketId, now.toISOString()), p.files);
-  addEvent(tx, { ticketId, messageId, type: 'engineer.automated', actor: p.mail.from?.address ?? 'unknown', at: now, data: { kind: automated.kind, reason: automated.reason } });
+  keepInbound(tx, p, { ticketId, at: now, event: { type: 'engineer.automated', actor: p.mail.from?.address ?? 'unknown', data: { kind: automated.kind, reason: automated.reason } } });
   return { outcome: 'ignored', reason: 'automated', ticketNumber: hit?.number ?? null, messageId: p.mail.messageId };
 }

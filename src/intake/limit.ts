@@ -1,10 +1,9 @@
-import { and, eq, notInArray, asc } from 'drizzle-orm';
-import { tickets } from '../db/schema';
-import type { Templates } from '../outbox/templates';
+import type { Templates } from '../compose/templates';
+import { openRequestsOf } from '../requests/read';
+import type { Tx } from '../requests/tx';
 import type { Assignment, SlaPolicy } from '../sla/clock';
-import { addEvent, insertMessage, type Tx } from '../ticket/store';
 import { queueAnswer } from './answer';
-import { inboundRow, type Prepared } from './prepared';
+import { keepInbound, type Prepared } from './prepared';
 import type { Outcome } from './types';
 
 /**
@@ -16,19 +15,11 @@ export function overLimit(tx: Tx, p: Prepared, a: Assignment, policy: SlaPolicy,
   const max = policy.plans.maxOpen(a.plan);
   const from = p.mail.from?.address;
   if (max === null || !from) return null;
-  const whose = a.organisation ? eq(tickets.organisation, a.organisation) : eq(tickets.requesterAddress, from);
-  const open = tx
-    .select({ number: tickets.number, subject: tickets.subject })
-    .from(tickets)
-    .where(and(whose, notInArray(tickets.status, ['resolved', 'closed'])))
-    .orderBy(asc(tickets.id))
-    .all();
+  const open = openRequestsOf(tx, { organisation: a.organisation, requester: from });
   if (open.length < max) return null;
-  const at = now.toISOString();
   const mailbox = p.input.mailbox;
-  const messageId = insertMessage(tx, inboundRow(p, null, at), p.files);
   const numbers = open.map((o) => o.number);
-  addEvent(tx, { ticketId: null, messageId, type: 'request.limit', actor: from, at: now, data: { plan: a.plan, max, open: numbers } });
+  keepInbound(tx, p, { ticketId: null, at: now, event: { type: 'request.limit', actor: from, data: { plan: a.plan, max, open: numbers } } });
   if (mayAnswer) {
     const text = templates.render('limit', mailbox.language, {
       subject: p.mail.subject,
@@ -47,11 +38,9 @@ export function overLimit(tx: Tx, p: Prepared, a: Assignment, policy: SlaPolicy,
  * explanation instead of a request; the mail is kept.
  */
 export function refusedSender(tx: Tx, p: Prepared, templates: Templates, now: Date, mayAnswer: boolean): Outcome {
-  const at = now.toISOString();
   const mailbox = p.input.mailbox;
   const from = p.mail.from?.address ?? 'unknown';
-  const messageId = insertMessage(tx, inboundRow(p, null, at), p.files);
-  addEvent(tx, { ticketId: null, messageId, type: 'request.refused', actor: from, at: now, data: { reason: 'unknown sender' } });
+  keepInbound(tx, p, { ticketId: null, at: now, event: { type: 'request.refused', actor: from, data: { reason: 'unknown sender' } } });
   if (mayAnswer && p.mail.from) {
     const text = templates.render('unknown-sender', mailbox.language, { subject: p.mail.subject, address: from, supportName: mailbox.from_name });
     queueAnswer(tx, p, { kind: 'unknown-sender', to: from, subject: `Re: ${p.mail.subject || '-'}`, text, idHint: 'refused' }, now);

@@ -1,6 +1,7 @@
 import type { ParsedEmail } from '../mail/parse';
 import { newPart } from '../mail/quotes';
-import type { NewAttachment, NewMessage } from '../ticket/store';
+import { recordInbound, type FirstEvent } from '../requests/inbound';
+import type { NewAttachment, NewMessage, Tx } from '../requests/tx';
 import { verdictOf, type IntakeInput, type Outcome, type Verdict } from './types';
 
 /** A message parsed, its raw bytes and attachments stored: intake's first stage, which reads no state. */
@@ -49,4 +50,9 @@ export function inboundRow(p: Prepared, ticketId: number | null, at: string): Ne
     imapUid: input.imapUid ?? null,
     createdAt: at,
   };
+}
+
+/** Stores the message (on its request, or alone: ticketId null) and opens its history with `event`; returns its id. */
+export function keepInbound(tx: Tx, p: Prepared, o: { ticketId: number | null; at: Date; event?: FirstEvent }): number {
+  return recordInbound(tx, { message: inboundRow(p, o.ticketId, o.at.toISOString()), files: p.files, at: o.at, event: o.event });
 }

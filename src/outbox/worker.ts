@@ -5,9 +5,9 @@ import type { Db } from '../db/open';
 import { outbox, tickets } from '../db/schema';
 import type { BlobStore } from '../storage/blobs';
 import { LOOP_HEADER } from '../mail/automated';
-import { addEvent } from '../ticket/store';
+import { addEvent } from '../requests/sqlite';
 import { gateClass, holdReason, type GateOptions, type Hold } from './gate';
-import type { HeldSummary } from './held-summary';
+import type { HeldSummary } from '../compose/held-summary';
 import type { Mailer } from './mailer';
 
 export interface OutboxOptions {

@@ -1,4 +1,4 @@
-import type { slaIntervals, tickets } from '../db/schema';
+import type { LedgerRow, TicketRow } from '../requests/tx';
 import type { Config } from '../config/load';
 import { addBusinessTime, nextWorkingInstant, type Pause } from './calendar';
 import type { SlaPlans } from './plans';
@@ -21,8 +21,8 @@ export interface PlannedNotice {
  * closing of a resolved request nobody objected to.
  */
 export function plannedNotices(
-  t: typeof tickets.$inferSelect,
-  ledger: readonly (typeof slaIntervals.$inferSelect)[],
+  t: TicketRow,
+  ledger: readonly LedgerRow[],
   sent: ReadonlySet<string>,
   plans: SlaPlans,
   cfg: SweepConfig,

@@ -1,15 +1,17 @@
-import { and, asc, desc, eq, isNotNull, lte } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { Config, ResolvedMailbox } from '../config/load';
 import type { Db } from '../db/open';
-import { messages, slaIntervals, slaNotices, tickets } from '../db/schema';
-import type { Engineer } from '../outbox/notify';
-import { queueFrom } from '../outbox/queue';
-import { formatLocalTime, type Templates } from '../outbox/templates';
-import { addEvent, type Tx } from '../ticket/store';
+import { engineersOf, type Engineer } from '../compose/recipients';
+import { formatLocalTime, type Templates } from '../compose/templates';
+import { ledgerOf, noticesSent, recordNotice, scheduleNext } from '../requests/ledger';
+import { queueMail } from '../requests/mail';
+import { dueForSweep, ticketById } from '../requests/read';
+import { lastMessageIdFrom } from '../requests/read-thread';
+import { addEvent } from '../requests/sqlite';
+import { changeStatus } from '../requests/status';
+import type { LedgerRow, TicketRow, Tx } from '../requests/tx';
 import { tagSubject } from '../ticket/subject';
-import { onStatusChange, scheduleNext } from './clock';
 import { plannedNotices, type PlannedNotice } from './notices';
 import type { SlaPlans } from './plans';
 
@@ -38,13 +40,7 @@ export class SlaSweep {
   run(batch = 500): number {
     const { db, clock } = this.d;
     const now = clock.now();
-    const due = db
-      .select({ id: tickets.id })
-      .from(tickets)
-      .where(and(isNotNull(tickets.nextSlaAt), lte(tickets.nextSlaAt, now.toISOString())))
-      .orderBy(asc(tickets.nextSlaAt))
-      .limit(batch)
-      .all();
+    const due = dueForSweep(db, now, batch);
     let sent = 0;
     for (const { id } of due) sent += db.transaction((tx: Tx) => this.one(tx, id, now), { behavior: 'immediate' });
     if (sent > 0) this.d.onQueued?.();
@@ -53,19 +49,13 @@ export class SlaSweep {
 
   private one(tx: Tx, ticketId: number, now: Date): number {
     const { plans, log } = this.d;
-    const t = tx.select().from(tickets).where(eq(tickets.id, ticketId)).get()!;
-    const ledger = tx.select().from(slaIntervals).where(eq(slaIntervals.ticketId, ticketId)).orderBy(asc(slaIntervals.id)).all();
-    const sent = new Set(tx.select({ kind: slaNotices.kind }).from(slaNotices).where(eq(slaNotices.ticketId, ticketId)).all().map((n) => n.kind));
+    const t = ticketById(tx, ticketId)!;
+    const ledger = ledgerOf(tx, ticketId);
+    const sent = noticesSent(tx, ticketId);
     let count = 0;
     for (const n of plannedNotices(t, ledger, sent, plans, plans.sweep)) {
       if (n.at > now.getTime() || sent.has(n.kind)) continue;
-      const inserted = tx
-        .insert(slaNotices)
-        .values({ ticketId, kind: n.kind, dueAt: new Date(n.at).toISOString(), sentAt: now.toISOString() })
-        .onConflictDoNothing()
-        .returning({ id: slaNotices.id })
-        .all();
-      if (inserted.length === 0) continue;
+      if (!recordNotice(tx, { ticketId, kind: n.kind, dueAt: new Date(n.at), at: now })) continue;
       count += this.act(tx, t, ledger, n, now);
       addEvent(tx, { ticketId, type: 'sla.notice', actor: 'system', at: now, data: { kind: n.kind, dueAt: new Date(n.at).toISOString() } });
       log.info({ event: 'sla.notice', ticket: t.number, kind: n.kind }, 'sla.notice');
@@ -77,12 +67,12 @@ export class SlaSweep {
   }
 
   /** Queues the notice's mail and applies its action; returns the number of mails. */
-  private act(tx: Tx, t: typeof tickets.$inferSelect, ledger: readonly (typeof slaIntervals.$inferSelect)[], n: PlannedNotice, now: Date): number {
+  private act(tx: Tx, t: TicketRow, ledger: readonly LedgerRow[], n: PlannedNotice, now: Date): number {
     const mailbox = this.d.mailboxes.find((m) => m.name === t.mailbox) ?? this.d.mailboxes[0];
     const lang = mailbox.language;
     const time = (iso: string | number) => formatLocalTime(new Date(iso), mailbox.time_zone, lang);
     if (n.what === 'remind' || n.what === 'breach') {
-      const to = this.engineersOf(t).map((e) => e.address);
+      const to = engineersOf(this.d.engineers, t).map((e) => e.address);
       const escalate = this.d.escalation[t.line];
       if (n.what === 'breach' && escalate && !to.includes(escalate)) to.push(escalate);
       const text = this.d.templates.render('sla-notice', lang, {
@@ -98,16 +88,11 @@ export class SlaSweep {
         severity: t.severity,
         status: t.status,
       });
-      for (const address of to) this.mail(tx, t, mailbox, n.what === 'breach' ? 'sla-breach' : 'sla-remind', address, `[${t.number}] SLA`, text, now, null);
+      for (const address of to) this.mail(tx, { t, mailbox, kind: n.what === 'breach' ? 'sla-breach' : 'sla-remind', to: address, subject: `[${t.number}] SLA`, text, now, inReplyTo: null });
       return to.length;
     }
     if (!t.requesterAddress) return 0;
-    const lastFromCustomer = tx
-      .select({ id: messages.messageId })
-      .from(messages)
-      .where(and(eq(messages.ticketId, t.id), eq(messages.fromAddress, t.requesterAddress)))
-      .orderBy(desc(messages.id))
-      .get()?.id ?? null;
+    const lastFromCustomer = lastMessageIdFrom(tx, t.id, t.requesterAddress);
     const subject = tagSubject(t.subject, t.number, '-');
     if (n.what === 'awaiting-remind') {
       const waiting = n.kind.split('@')[1];
@@ -120,28 +105,21 @@ export class SlaSweep {
         close: this.d.plans.sweep.awaiting_expire_action === 'close',
         supportName: mailbox.from_name,
       });
-      this.mail(tx, t, mailbox, 'awaiting-remind', t.requesterAddress, subject, text, now, lastFromCustomer);
+      this.mail(tx, { t, mailbox, kind: 'awaiting-remind', to: t.requesterAddress, subject, text, now, inReplyTo: lastFromCustomer });
       return 1;
     }
     const expired = n.what === 'awaiting-expire';
     const to = expired && this.d.plans.sweep.awaiting_expire_action === 'suspend' ? 'suspended' : 'closed';
-    tx.update(tickets)
-      .set({ status: to, updatedAt: now.toISOString(), resolvedAt: to === 'closed' ? now.toISOString() : t.resolvedAt })
-      .where(eq(tickets.id, t.id))
-      .run();
-    addEvent(tx, { ticketId: t.id, type: 'status.changed', actor: 'system', at: now, data: { from: t.status, to, reason: expired ? 'no answer from the customer (customer_unreachable)' : 'resolved without objection' } });
-    onStatusChange(tx, this.d.plans, t.id, t.status, to, now, expired ? 'sla sweep: wait expired' : 'sla sweep: auto-close');
+    const reason = expired ? 'no answer from the customer (customer_unreachable)' : 'resolved without objection';
+    const by = expired ? 'sla sweep: wait expired' : 'sla sweep: auto-close';
+    changeStatus(tx, { ticketId: t.id, from: t.status, to, at: now, actor: 'system', reason, sla: { plans: this.d.plans, by } });
     const text = this.d.templates.render('closed', lang, { number: t.number, subject: t.subject, expired, suspended: to === 'suspended', supportName: mailbox.from_name });
-    this.mail(tx, t, mailbox, expired ? 'awaiting-expired' : 'closed', t.requesterAddress, subject, text, now, lastFromCustomer);
+    this.mail(tx, { t, mailbox, kind: expired ? 'awaiting-expired' : 'closed', to: t.requesterAddress, subject, text, now, inReplyTo: lastFromCustomer });
     return 1;
   }
 
-  private engineersOf(t: typeof tickets.$inferSelect): Engineer[] {
-    const assignee = t.assignee ? this.d.engineers.filter((e) => e.address === t.assignee) : [];
-    return assignee.length ? assignee : this.d.engineers.filter((e) => e.line === t.line);
-  }
-
-  private mail(tx: Tx, t: typeof tickets.$inferSelect, mailbox: ResolvedMailbox, kind: string, to: string, subject: string, text: string, now: Date, inReplyTo: string | null): void {
-    queueFrom(tx, mailbox, { ticketId: t.id, kind, idHint: t.number, to, subject, text, inReplyTo, references: inReplyTo ? [inReplyTo] : [] }, now);
+  private mail(tx: Tx, m: { t: TicketRow; mailbox: ResolvedMailbox; kind: string; to: string; subject: string; text: string; now: Date; inReplyTo: string | null }): void {
+    const { t, inReplyTo } = m;
+    queueMail(tx, { from: m.mailbox, at: m.now, mail: { ticketId: t.id, kind: m.kind, idHint: t.number, to: m.to, subject: m.subject, text: m.text, inReplyTo, references: inReplyTo ? [inReplyTo] : [] } });
   }
 }

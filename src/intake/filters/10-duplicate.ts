@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
-import { messages, tickets } from '../../db/schema';
 import type { Db } from '../../db/open';
 import type { ParsedEmail } from '../../mail/parse';
+import { storedByDedupKey, storedByMessageId } from '../../requests/read';
 import type { Filter } from '../types';
 
 /**
@@ -23,16 +22,10 @@ export const duplicate: Filter = {
 type Row = { messageId: number; ticketNumber: string | null };
 
 function findSame(db: Db, mail: ParsedEmail, sha256: string): { duplicate?: Row; reused?: Row } {
-  const bytes = db.select({ messageId: messages.id, ticketNumber: tickets.number }).from(messages).leftJoin(tickets, eq(messages.ticketId, tickets.id)).where(eq(messages.dedupKey, `sha256:${sha256}`)).get();
+  const bytes = storedByDedupKey(db, `sha256:${sha256}`);
   if (bytes) return { duplicate: bytes };
   if (!mail.messageId) return {};
-  const rows = db
-    .select({ messageId: messages.id, ticketNumber: tickets.number, from: messages.fromAddress, date: messages.date })
-    .from(messages)
-    .leftJoin(tickets, eq(messages.ticketId, tickets.id))
-    .where(eq(messages.messageId, mail.messageId))
-    .limit(100)
-    .all();
+  const rows = storedByMessageId(db, mail.messageId);
   const from = mail.from?.address ?? null;
   const date = mail.date?.toISOString() ?? null;
   const same = rows.find((r) => r.from === from && r.date === date);

@@ -1,6 +1,5 @@
-import { eq } from 'drizzle-orm';
-import { outbox } from '../../db/schema';
 import { classifyAutomated } from '../../mail/automated';
+import { sentByUs } from '../../requests/read';
 import type { Filter } from '../types';
 
 /**
@@ -12,7 +11,7 @@ export const automated: Filter = {
   run({ db, mail, input }) {
     const found = classifyAutomated(mail, input.envelopeSender); // a bounce's DSN is read once, by the bounce filter
     if (found) return { filter: 'automated', automated: found };
-    const ours = mail.messageId ? db.select({ id: outbox.id }).from(outbox).where(eq(outbox.messageId, mail.messageId)).get() : undefined;
+    const ours = !!mail.messageId && sentByUs(db, mail.messageId);
     return ours ? { filter: 'automated', automated: { kind: 'loop', reason: `our own Message-ID ${mail.messageId} came back` } } : null;
   },
 };

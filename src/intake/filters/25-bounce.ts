@@ -1,6 +1,5 @@
-import { desc, eq, inArray } from 'drizzle-orm';
-import { outbox, tickets } from '../../db/schema';
 import { classifyAutomated } from '../../mail/automated';
+import { sentWithIds, ticketNumberOf } from '../../requests/read';
 import { parseBounce } from '../../mail/dsn';
 import { rawBytes } from '../../storage/raw';
 import type { Filter } from '../types';
@@ -17,22 +16,14 @@ export const bounce: Filter = {
   run({ db, mail, input }) {
     if (classifyAutomated(mail, input.envelopeSender)?.kind !== 'bounce') return null;
     const b = parseBounce(rawBytes(input.raw), mail);
-    const ours =
-      b.originalMessageIds.length > 0
-        ? db
-            .select({ outboxId: outbox.id, ticketId: outbox.ticketId, to: outbox.toAddress, messageId: outbox.messageId })
-            .from(outbox)
-            .where(inArray(outbox.messageId, b.originalMessageIds.slice(0, 500)))
-            .orderBy(desc(outbox.id))
-            .all()
-        : [];
+    const ours = b.originalMessageIds.length > 0 ? sentWithIds(db, b.originalMessageIds.slice(0, 500)) : [];
     // Old-style bounces name nobody we can read: then the one mail of ours they return is the one that failed.
     const recipients =
       b.recipients.length > 0 ? b.recipients : ours.length === 1 ? [{ address: ours[0].to.toLowerCase(), status: null, diagnostic: null, permanent: true, reason: 'undefined' as const, hard: false }] : [];
     const failed = new Set(recipients.map((r) => r.address));
     const proven = ours.find((o) => failed.has(o.to.toLowerCase()));
     const ticketId = proven?.ticketId ?? null;
-    const number = ticketId ? db.select({ number: tickets.number }).from(tickets).where(eq(tickets.id, ticketId)).get()!.number : null;
+    const number = ticketId ? ticketNumberOf(db, ticketId) : null;
     // The returned mail is named even when the address does not match; outboxId only with proof.
     const returned = proven ?? ours[0];
     return { filter: 'bounce', bounceOf: { ticketId, number, outboxId: proven?.outboxId ?? null, returnedMessageId: returned?.messageId ?? null, returnedTo: returned?.to.toLowerCase() ?? null, recipients } };

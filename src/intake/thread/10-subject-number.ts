@@ -1,5 +1,5 @@
 import { numberInSubject } from '../../ticket/numbering';
-import { ticketByNumber } from './participants';
+import { ticketByNumber } from '../../requests/read';
 import type { ThreadCheck } from './types';
 
 /** "[SUP-2026-000042]" in the subject. */

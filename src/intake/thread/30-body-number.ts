@@ -1,4 +1,4 @@
-import { ticketByNumber } from './participants';
+import { ticketByNumber } from '../../requests/read';
 import type { ThreadCheck } from './types';
 
 /** Numbers looked up in one body at most: a body full of numbers costs no more. */

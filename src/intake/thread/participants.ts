@@ -1,8 +1,5 @@
-import { and, asc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/open';
-import type { Tx } from '../../ticket/store';
-import { messages, outbox, tickets } from '../../db/schema';
 import type { Address } from '../../mail/parse';
+import { firstInboundAddresses, requesterOf, writtenTo, type Reader } from '../../requests/read';
 import { normalAddress, type Roles } from '../roles';
 
 /**
@@ -16,25 +13,15 @@ import { normalAddress, type Roles } from '../roles';
  * like. Every way of finding a request (number in the subject or body,
  * In-Reply-To, References) applies this one rule.
  */
-export function isParticipant(db: Db | Tx, ticketId: number, address: string | undefined, roles: Roles): boolean {
+export function isParticipant(db: Reader, ticketId: number, address: string | undefined, roles: Roles): boolean {
   if (!address || roles.isOwn(address)) return false;
   if (roles.isEngineer(address)) return true;
   const a = normalAddress(address);
-  const t = db.select({ requester: tickets.requesterAddress }).from(tickets).where(eq(tickets.id, ticketId)).get();
-  if (t?.requester && normalAddress(t.requester) === a) return true;
-  const wrote = db.select({ to: outbox.toAddress }).from(outbox).where(eq(outbox.ticketId, ticketId)).all();
-  if (wrote.some((r) => normalAddress(r.to) === a)) return true;
-  const first = db
-    .select({ from: messages.fromAddress, to: messages.toJson, cc: messages.ccJson })
-    .from(messages)
-    .where(and(eq(messages.ticketId, ticketId), eq(messages.direction, 'in')))
-    .orderBy(asc(messages.id))
-    .get();
+  const requester = requesterOf(db, ticketId);
+  if (requester && normalAddress(requester) === a) return true;
+  if (writtenTo(db, ticketId).some((to) => normalAddress(to) === a)) return true;
+  const first = firstInboundAddresses(db, ticketId);
   if (!first) return false;
   const on = [first.from, ...(JSON.parse(first.to) as Address[]).map((x) => x.address), ...(JSON.parse(first.cc) as Address[]).map((x) => x.address)];
   return on.some((x) => !!x && !roles.isOwn(x) && normalAddress(x) === a);
-}
-
-export function ticketByNumber(db: Db | Tx, number: string): { id: number; number: string } | null {
-  return db.select({ id: tickets.id, number: tickets.number }).from(tickets).where(eq(tickets.number, number)).get() ?? null;
 }

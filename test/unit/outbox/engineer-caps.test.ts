@@ -5,8 +5,8 @@
  * themselves as the window allows.
  */
 import path from 'node:path';
-import { HeldSummary } from '../../../src/outbox/held-summary';
-import { Templates } from '../../../src/outbox/templates';
+import { HeldSummary } from '../../../src/compose/held-summary';
+import { Templates } from '../../../src/compose/templates';
 import type { OutboxWorker } from '../../../src/outbox/worker';
 import { buildMail } from '../../support/mails';
 import { root } from '../../support/env';

@@ -1,6 +1,6 @@
 import type { Mailer } from '../../../src/outbox/mailer';
 import { OutboxWorker, retryDelay } from '../../../src/outbox/worker';
-import { queueFrom } from '../../../src/outbox/queue';
+import { queueMail } from '../../../src/requests/mail';
 import { buildMail } from '../../support/mails';
 import { intakeHarness, mailbox, silent } from '../../support/services';
 
@@ -103,7 +103,7 @@ test('a reply the server accepted but the database could not mark is marked on t
 function queueMails(h: ReturnType<typeof intakeHarness>, recipients: string[], n: number): void {
   h.db.transaction((tx) => {
     for (let i = 0; i < n; i++) {
-      for (const to of recipients) queueFrom(tx, mailbox(), { ticketId: null, kind: 'test', to, subject: `${to} #${i}`, text: 'x' }, h.clock.now());
+      for (const to of recipients) queueMail(tx, { from: mailbox(), mail: { ticketId: null, kind: 'test', to, subject: `${to} #${i}`, text: 'x' }, at: h.clock.now() });
     }
   });
 }

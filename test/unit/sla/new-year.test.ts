@@ -22,7 +22,7 @@ import { slaPolicy } from '../../../src/daemon';
 import { slaReportCommand } from '../../../src/cli/sla-command';
 import { slaReport } from '../../../src/sla/report';
 import { SlaSweep } from '../../../src/sla/sweep';
-import { Templates } from '../../../src/outbox/templates';
+import { Templates } from '../../../src/compose/templates';
 import { buildMail } from '../../support/mails';
 import { root, tmpDir } from '../../support/env';
 import { ENGINEERS, TOKEN_SECRET, intakeHarness, mailbox, silent } from '../../support/services';

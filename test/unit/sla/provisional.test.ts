@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../../src/config/load';
 import { slaPolicy } from '../../../src/daemon';
-import { recomputeProvisional } from '../../../src/sla/clock';
+import { recomputeProvisional } from '../../../src/requests/ledger';
 import { showTicket } from '../../../src/cli/tickets-command';
 import { buildMail } from '../../support/mails';
 import { root, tmpDir } from '../../support/env';

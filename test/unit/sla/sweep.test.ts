@@ -8,7 +8,7 @@ import { replyAddress } from '../../../src/auth/token';
 import { loadConfig } from '../../../src/config/load';
 import { slaPolicy } from '../../../src/daemon';
 import { SlaSweep } from '../../../src/sla/sweep';
-import { Templates } from '../../../src/outbox/templates';
+import { Templates } from '../../../src/compose/templates';
 import { buildMail } from '../../support/mails';
 import { root } from '../../support/env';
 import { ENGINEERS, TOKEN_SECRET, intakeHarness, mailbox, silent } from '../../support/services';

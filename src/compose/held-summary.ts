@@ -1,9 +1,8 @@
-import { and, count, eq, gte } from 'drizzle-orm';
 import type { ResolvedMailbox } from '../config/load';
 import type { Db } from '../db/open';
-import { outbox } from '../db/schema';
-import { SUMMARY_KIND, type RateLimit } from './gate';
-import { queueFrom } from './queue';
+import { SUMMARY_KIND, type RateLimit } from '../outbox/gate';
+import { queueMail } from '../requests/mail';
+import { heldFor, queuedSince } from '../requests/read-thread';
 import { formatLocalTime, type Templates } from './templates';
 
 const SUBJECT = { ru: 'Уведомления задержаны', en: 'Notifications held back' } as const;
@@ -23,13 +22,8 @@ export class HeldSummary {
   queue(db: Db, o: { to: string; mailbox: string; cap: RateLimit; until: Date }, now: Date): boolean {
     const since = new Date(now.getTime() - o.cap.minutes * 60_000).toISOString();
     return db.transaction((tx) => {
-      const recent = tx
-        .select({ id: outbox.id })
-        .from(outbox)
-        .where(and(eq(outbox.kind, SUMMARY_KIND), eq(outbox.toAddress, o.to), gte(outbox.createdAt, since)))
-        .get();
-      if (recent) return false;
-      const [{ held }] = tx.select({ held: count() }).from(outbox).where(and(eq(outbox.status, 'held'), eq(outbox.toAddress, o.to))).all();
+      if (queuedSince(tx, { kind: SUMMARY_KIND, to: o.to, since })) return false;
+      const held = heldFor(tx, o.to);
       const mb = this.mailboxes.find((m) => m.name === o.mailbox) ?? this.mailboxes[0];
       const text = this.templates.render(SUMMARY_KIND, mb.language, {
         held,
@@ -38,7 +32,7 @@ export class HeldSummary {
         until: formatLocalTime(o.until, mb.time_zone, mb.language),
         command: 'helpdesk outbox list --held',
       });
-      queueFrom(tx, mb, { ticketId: null, kind: SUMMARY_KIND, idHint: 'held', to: o.to, subject: `${SUBJECT[mb.language]}: ${held}`, text }, now);
+      queueMail(tx, { from: mb, at: now, mail: { ticketId: null, kind: SUMMARY_KIND, idHint: 'held', to: o.to, subject: `${SUBJECT[mb.language]}: ${held}`, text } });
       return true;
     });
   }
