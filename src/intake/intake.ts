@@ -1,59 +1,20 @@
-import type { Logger } from 'pino';
-import type { Clock } from '../clock';
-import type { Db } from '../db/open';
+import { dkimPassDomains } from '../auth/dkim';
 import { parseEmail, type ParsedEmail } from '../mail/parse';
-import type { CommandDesk } from '../commands/desk';
-import type { Notifier } from '../compose/notify';
-import type { Templates } from '../compose/templates';
-import type { BlobStore } from '../storage/blobs';
-import type { Numbering } from '../ticket/numbering';
-import { assign, organisationOf, type SlaPolicy } from '../sla/clock';
-import { overLimit, refusedSender } from './limit';
-import { onCustomerReply } from '../ticket/status';
-import { messageByDedupKey, statusOf } from '../requests/read';
+import { messageByDedupKey } from '../requests/read';
 import { addEvent } from '../requests/sqlite';
 import type { NewAttachment, Tx } from '../requests/tx';
-import { appendFollowUp } from './append';
-import { dkimPassDomains, type Resolver } from '../auth/dkim';
-import { answerStatus } from './answer-status';
-import { deliveryFailure } from './bounce';
-import { engineerMachine, keptAlone } from './kept';
-import { deskRoles, type Roles } from './roles';
-import { createRequest, type RequiredInfo } from './create';
+import { rawBytes } from '../storage/raw';
+import type { IntakeDeps } from './deps';
 import { filters as defaultFilters } from './filters';
 import { dedupKeyOf, duplicate } from './filters/10-duplicate';
+import { report } from './outcomes/report';
+import { see } from './outcomes/seen';
+import { route } from './outcomes/table';
 import type { Decision, Prepared, Received } from './prepared';
-import { rawBytes } from '../storage/raw';
+import { deskRoles, type Roles } from './roles';
 import { verdictOf, type Filter, type IntakeInput, type Outcome, type Verdict } from './types';
 
-export interface IntakeDeps {
-  db: Db;
-  blobs: { raw: BlobStore; attachments: BlobStore };
-  clock: Clock;
-  numbering: Numbering;
-  templates: Templates;
-  notifier: Notifier;
-  desk: CommandDesk;
-  /** The desk's own addresses (every mailbox's): never a participant, and forged in a From from outside. */
-  ownAddresses: readonly string[];
-  /** Our receiving server's authserv-id (security.trusted_authserv_id): its dmarc=fail disowns a customer's From. */
-  trustedAuthservId?: string;
-  log: Logger;
-  attachmentMaxBytes: number;
-  /** How long after `resolved` a customer's reply reopens the request (after that it opens a new one). */
-  reopenWindowMs: number;
-  /** What a new request must contain. */
-  requiredInfo?: RequiredInfo;
-  /** Plans, organisations and calendars; null when no plans are configured. */
-  sla?: SlaPolicy | null;
-  filters?: readonly Filter[];
-  /** DNS for DKIM checks of engineers' mail (tests pass a stub; default: the system's). */
-  dkimResolver?: Resolver;
-  /** After a permanent bounce, no automatic mail to that address for this many hours (0: none). */
-  bounceSuppressHours: number;
-  /** Called after a commit that queued mail, so the outbox can send at once. */
-  onQueued?: () => void;
-}
+export type { IntakeDeps } from './deps';
 
 /**
  * Turns one raw message into a stored request or a follow-up: parse, keep the
@@ -155,94 +116,15 @@ export class Intake {
   private act(p: Prepared): { outcome: Outcome; report: () => void } {
     const { db, clock, log } = this.deps;
     const now = clock.now();
-    const hit = verdictOf(p.verdicts, 'followUpOf');
-    const automated = verdictOf(p.verdicts, 'automated');
-    const messageId = p.mail.messageId;
-    const fromEngineer = this.deps.notifier.isEngineer(p.mail.from?.address);
-    let notified = 0;
-    const outcome = db.transaction((tx: Tx): Outcome => {
-      const routed = this.route(tx, p, now);
-      notified = routed.notified;
+    const seen = see(p, this.deps);
+    const routed = db.transaction((tx: Tx) => {
+      const r = route(tx, p, seen, now, { deps: this.deps, roles: this.roles });
       recordOnMessage(tx, p, now);
-      return routed.outcome;
+      return r;
     }, { behavior: 'immediate' });
-
-    const report = () => {
-      const rlog = log.child({ ticket: outcome.ticketNumber });
-      if (outcome.outcome === 'command' || outcome.outcome === 'rejected' || outcome.outcome === 'answered') {
-        rlog.info({ event: `intake.message.${outcome.outcome}`, ...outcome }, `intake.message.${outcome.outcome}`);
-        this.deps.onQueued?.();
-      } else if (outcome.outcome === 'appended') {
-        rlog.info({ event: 'intake.message.appended', messageId, via: hit?.via, status: outcome.status, fromEngineer, notified }, 'intake.message.appended');
-        if (notified > 0) this.deps.onQueued?.();
-      } else if (outcome.outcome === 'bounced') {
-        rlog.warn({ event: 'intake.message.bounced', messageId, recipients: outcome.recipients, suppressed: outcome.suppressed, notified }, 'intake.message.bounced');
-        // Mail to someone inside the desk bounced: never answered with more mail to them (the rest of their line is told once a period).
-        if (outcome.internal) rlog.warn({ event: 'intake.bounce.internal', messageId, addresses: outcome.internal, notified }, 'intake.bounce.internal');
-        if (notified > 0) this.deps.onQueued?.();
-      } else if (outcome.outcome === 'ignored') {
-        const event = `intake.message.${outcome.reason}`; // loop, forged, automated (an engineer's machine)
-        rlog.warn({ event, messageId, from: p.mail.from?.address, reason: outcome.reason === 'forged' ? verdictOf(p.verdicts, 'forged') : automated?.reason }, event);
-      } else if (outcome.outcome === 'created') {
-        rlog.info(
-          { event: 'intake.message.stored', messageId, attachments: p.files.length, replyQueued: outcome.replyQueued, notified, suppressed: outcome.replySuppressed, linkedTo: outcome.linkedTo },
-          'intake.message.stored',
-        );
-        if (outcome.replyQueued || notified > 0) this.deps.onQueued?.();
-      }
-    };
-    return { outcome, report };
-  }
-
-  /** Which of the closed set of outcomes this message gets, and its writes (in the caller's transaction). */
-  private route(tx: Tx, p: Prepared, now: Date): { outcome: Outcome; notified: number } {
-    const v = (outcome: Outcome, notified = 0) => ({ outcome, notified });
-    const fromEngineer = this.deps.notifier.isEngineer(p.mail.from?.address);
-    // A customer our server says is disowned by their domain is a stranger to every request the mail names (an engineer's proofs are the desk's to check).
-    const unproven = fromEngineer ? undefined : verdictOf(p.verdicts, 'unproven');
-    const named = verdictOf(p.verdicts, 'followUpOf');
-    const hit = unproven ? undefined : named;
-    const automated = verdictOf(p.verdicts, 'automated');
-    const forged = verdictOf(p.verdicts, 'forged');
-    const messageId = p.mail.messageId;
-    const sla = this.deps.sla;
-    // Plan and severity a new request would get (machines' mail gets no SLA).
-    const a = sla && !automated ? assign(sla, p.mail.from?.address, p.mail.subject, p.mail.text) : null;
-    const query = verdictOf(p.verdicts, 'statusQuery');
-    const bounce = verdictOf(p.verdicts, 'bounceOf');
-    const mayAnswer = !verdictOf(p.verdicts, 'noReply');
-    if (automated?.kind === 'loop' && !hit) return v(keptAlone(tx, p, now, { event: 'loop.detected', reason: 'loop', detail: automated.reason }));
-    if (forged) return v(keptAlone(tx, p, now, { event: 'sender.forged', reason: 'forged', detail: forged }));
-    if (bounce) {
-      // Only a bounce that returns mail we sent joins that mail's request: what else it names (References, a number) anyone can write.
-      const r = deliveryFailure(tx, p, bounce, now, { notifier: this.deps.notifier, suppressHours: this.deps.bounceSuppressHours, inside: (a) => this.roles.isOwn(a) || this.roles.isEngineer(a) });
-      return v(r.internal.length > 0 ? { ...r.outcome, internal: r.internal } : r.outcome, r.notified);
-    }
-    if (fromEngineer && automated) return v(engineerMachine(tx, p, hit, automated, now));
-    if (query && !automated && !fromEngineer) {
-      return v(answerStatus(tx, p, query.number ?? hit?.number ?? null, now, { templates: this.deps.templates, engineers: this.deps.notifier.engineers, roles: this.roles, mayAnswer, believed: !unproven }));
-    }
-    if (hit && fromEngineer) return v(this.deps.desk.handle(tx, p, hit, now));
-    if (hit) {
-      const t = statusOf(tx, hit.ticketId);
-      const effect = onCustomerReply(t.status, t.resolvedAt ? new Date(t.resolvedAt) : null, now, this.deps.reopenWindowMs);
-      if (effect.action === 'append') {
-        const change = effect.status && !automated ? { status: effect.status, reason: effect.reason! } : undefined;
-        const r = appendFollowUp(tx, p, { hit, now, from: t.status, change, sla: this.deps.sla });
-        const n = automated ? 0 : this.deps.notifier.queue(tx, { kind: 'followup', ticketId: hit.ticketId, mailbox: p.input.mailbox, mail: p.mail, at: now, status: r.status, files: p.files });
-        return v({ outcome: 'appended', ticketNumber: hit.number, messageId, ...r }, n);
-      }
-      const c = createRequest(tx, p, this.deps, { now, assignment: a, linked: { ticketId: hit.ticketId, number: hit.number, reason: effect.reason ?? 'continued', as: 'continuation' } });
-      return v(created(c, messageId, hit.number), c.notified);
-    }
-    if (sla?.unknownSenders === 'refuse' && !automated && !organisationOf(sla, p.mail.from?.address)) return v(refusedSender(tx, p, this.deps.templates, now, mayAnswer));
-    const limited = a && sla ? overLimit(tx, p, a, sla, this.deps.templates, now, mayAnswer) : null;
-    if (limited) return v(limited);
-    // A sender who names a request they are not on gets one of their own, linked for the engineers, and learns nothing of the other.
-    const stranger = verdictOf(p.verdicts, 'strangerTo') ?? named;
-    const linked = stranger ? { ticketId: stranger.ticketId, number: stranger.number, reason: `${p.mail.from?.address ?? 'the sender'} is not on ${stranger.number} (${stranger.via})`, as: 'stranger' as const } : undefined;
-    const c = createRequest(tx, p, this.deps, { now, assignment: a, linked });
-    return v(created(c, messageId, stranger?.number), c.notified);
+    const { outcome, notified } = routed;
+    const ctx = { log: log.child({ ticket: outcome.ticketNumber }), p, notified, fromEngineer: seen.fromEngineer, wake: () => this.deps.onQueued?.() };
+    return { outcome, report: () => report(outcome, ctx) };
   }
 
   private async storeAttachments(mail: ParsedEmail): Promise<NewAttachment[]> {
@@ -262,17 +144,6 @@ export class Intake {
       }),
     );
   }
-}
-
-function created(c: { number: string; queued: boolean; suppressed?: string }, messageId: string | null, linkedTo?: string): Outcome {
-  return {
-    outcome: 'created',
-    ticketNumber: c.number,
-    messageId,
-    replyQueued: c.queued,
-    ...(c.suppressed ? { replySuppressed: c.suppressed } : {}),
-    ...(linkedTo ? { linkedTo } : {}),
-  };
 }
 
 /** What the mail's history must say besides its outcome: a reused Message-ID, a message that could not be parsed, what its limits left unread. */

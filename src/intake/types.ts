@@ -71,8 +71,17 @@ export interface Filter {
 }
 
 /**
- * The closed set of outcomes of processing one message (a message whose
- * processing fails is quarantined by the caller: see intake/quarantine).
+ * The closed set of outcomes of one message, each written by one handler of
+ * the outcome table (src/intake/outcomes/table.ts) and logged once by its
+ * reporter (outcomes/report.ts):
+ * - created: a new request (maybe linked to one it continues or names);
+ * - appended: a customer's follow-up added to their request;
+ * - command: an engineer's reply, its commands applied or refused;
+ * - rejected: not registered (an unauthenticated engineer, a plan's limit, an unknown sender);
+ * - answered: a status query answered;
+ * - bounced: a delivery failure of our mail;
+ * - ignored: kept and acted on in no way (a duplicate, a loop, a forged sender, an engineer's machine);
+ * - quarantined: processing failed; the caller (watcher, `helpdesk ingest`) keeps it (intake/quarantine).
  */
 export type Outcome =
   | { outcome: 'created'; ticketNumber: string; messageId: string | null; replyQueued: boolean; replySuppressed?: string; linkedTo?: string }
@@ -81,4 +90,5 @@ export type Outcome =
   | { outcome: 'rejected'; ticketNumber: string | null; messageId: string | null; reason: string }
   | { outcome: 'answered'; ticketNumber: string | null; messageId: string | null; answered: boolean }
   | { outcome: 'bounced'; ticketNumber: string | null; messageId: string | null; recipients: string[]; suppressed: string[]; internal?: string[] }
-  | { outcome: 'ignored'; reason: 'duplicate' | 'loop' | 'forged' | 'automated'; ticketNumber: string | null; messageId: string | null };
+  | { outcome: 'ignored'; reason: 'duplicate' | 'loop' | 'forged' | 'automated'; ticketNumber: string | null; messageId: string | null }
+  | { outcome: 'quarantined'; ticketNumber: null; messageId: string | null; quarantineId: number; error: string };

@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+import type { Resolver } from '../auth/dkim';
+import type { Clock } from '../clock';
+import type { CommandDesk } from '../commands/desk';
+import type { Notifier } from '../compose/notify';
+import type { Templates } from '../compose/templates';
+import type { Db } from '../db/open';
+import type { SlaPolicy } from '../sla/clock';
+import type { BlobStore } from '../storage/blobs';
+import type { Numbering } from '../ticket/numbering';
+import type { RequiredInfo } from './create';
+import type { Filter } from './types';
+
+export interface IntakeDeps {
+  db: Db;
+  blobs: { raw: BlobStore; attachments: BlobStore };
+  clock: Clock;
+  numbering: Numbering;
+  templates: Templates;
+  notifier: Notifier;
+  desk: CommandDesk;
+  /** The desk's own addresses (every mailbox's): never a participant, and forged in a From from outside. */
+  ownAddresses: readonly string[];
+  /** Our receiving server's authserv-id (security.trusted_authserv_id): its dmarc=fail disowns a customer's From. */
+  trustedAuthservId?: string;
+  log: Logger;
+  attachmentMaxBytes: number;
+  /** How long after `resolved` a customer's reply reopens the request (after that it opens a new one). */
+  reopenWindowMs: number;
+  /** What a new request must contain. */
+  requiredInfo?: RequiredInfo;
+  /** Plans, organisations and calendars; null when no plans are configured. */
+  sla?: SlaPolicy | null;
+  filters?: readonly Filter[];
+  /** DNS for DKIM checks of engineers' mail (tests pass a stub; default: the system's). */
+  dkimResolver?: Resolver;
+  /** After a permanent bounce, no automatic mail to that address for this many hours (0: none). */
+  bounceSuppressHours: number;
+  /** Called after a commit that queued mail, so the outbox can send at once. */
+  onQueued?: () => void;
+}
+
