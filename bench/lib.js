@@ -157,7 +157,7 @@ async function silentSmtp() {
  * work directory; stops and removes them all afterwards.
  */
 async function withServers(users, fn) {
-  const { startMailServers } = require('../dist/devmail/servers');
+  const { startMailServers } = require('../dist-dev/devmail/servers');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-bench-'));
   const servers = await startMailServers(users);
   const silent = await silentSmtp();

@@ -1,58 +1,17 @@
-import cron from 'node-cron';
 import { z } from 'zod';
+import { address, lineName, secretSchema, timeZone } from './fields';
+import { mailboxSchema } from './mailboxes';
+import { calendarsSchema, plansSchema, slaSchema } from './sla';
+
+export { secretSchema, type SecretRef } from './fields';
 
 /**
  * The configuration as admins write it (YAML, snake_case). Every key has a
  * default here and a comment in config/helpdesk.example.yaml; unknown keys are
- * errors, so a typo never silently falls back to a default.
+ * errors, so a typo never silently falls back to a default. The sections of
+ * their own: mailboxes.ts, sla.ts (with calendars and plans); value types
+ * several sections use: fields.ts.
  */
-
-/** A secret: the value itself, `{env: NAME}`, or `{file: PATH}` (relative paths resolve in $CREDENTIALS_DIRECTORY). */
-export const secretSchema = z.union([
-  z.string(),
-  z.strictObject({ env: z.string().min(1) }),
-  z.strictObject({ file: z.string().min(1) }),
-]);
-export type SecretRef = z.infer<typeof secretSchema>;
-
-const port = z.number().int().min(1).max(65535);
-const timeZone = z.string().refine(isTimeZone, { message: 'not an IANA time zone (e.g. Europe/Moscow)' });
-const address = z.email({ message: 'not an e-mail address' }).transform((s) => s.toLowerCase());
-
-const imapSchema = z.strictObject({
-  host: z.string().min(1),
-  port: port.default(993),
-  tls: z.boolean().default(true),
-  user: z.string().min(1),
-  password: secretSchema,
-  folder: z.string().min(1).default('INBOX'),
-  poll_seconds: z.number().positive().default(60),
-  /** Where a message that cannot be processed is moved (it is also kept in the database). */
-  quarantine_folder: z.string().min(1).default('Helpdesk/Quarantine'),
-  after: z
-    .strictObject({
-      action: z.enum(['move', 'flag']).default('move'),
-      folder: z.string().min(1).default('Helpdesk/Stored'),
-      flag: z
-        .string()
-        .regex(/^[^\\\s()\]{%*"]+$/, 'an IMAP keyword such as $HelpdeskStored (no backslash, no spaces)')
-        .default('$HelpdeskStored'),
-    })
-    .prefault({}),
-});
-
-const smtpSchema = z.strictObject({
-  host: z.string().min(1),
-  port: port.default(587),
-  secure: z.boolean().default(false),
-  require_tls: z.boolean().default(false),
-  user: z.string().optional(),
-  password: secretSchema.optional(),
-  /** SMTP connections kept open and used side by side (nodemailer's pool). */
-  max_connections: z.number().int().min(1).max(32).default(4),
-});
-
-const lineName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'letters, digits, - and _ only');
 
 const engineerSchema = z.strictObject({
   address,
@@ -62,47 +21,7 @@ const engineerSchema = z.strictObject({
   accept: z.array(z.enum(['token', 'dkim', 'authentication-results'])).min(1).default(['token', 'dkim', 'authentication-results']),
 });
 
-const mailboxSchema = z.strictObject({
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _ only'),
-  line: lineName.default('L1'),
-  language: z.enum(['ru', 'en']).default('ru'),
-  time_zone: timeZone.default('Europe/Moscow'),
-  addresses: z.array(address).min(1),
-  from_name: z.string().default('Support'),
-  imap: imapSchema,
-  smtp: smtpSchema,
-});
-
-const duration = z.union([z.number().nonnegative(), z.string().regex(/^\s*\d+(\.\d+)?\s*(m|min|h|d)\s*$/i, 'a duration such as 30m, 4h or 2d')]);
-const hoursOfDay = z.string().regex(/^\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*(,\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*)*$/, 'hours such as 09:00-18:00').nullable();
-
 const rateLimit = z.strictObject({ minutes: z.number().positive(), max: z.number().int().nonnegative() });
-
-const calendarSchema = z.strictObject({
-  time_zone: timeZone,
-  /** "24x7", or per weekday. */
-  hours: z.union([
-    z.literal('24x7'),
-    z.strictObject({ mon: hoursOfDay.optional(), tue: hoursOfDay.optional(), wed: hoursOfDay.optional(), thu: hoursOfDay.optional(), fri: hoursOfDay.optional(), sat: hoursOfDay.optional(), sun: hoursOfDay.optional() }),
-  ]),
-  /** A production calendar data file (holidays, transfers, shortened days), relative to the config file. */
-  production: z.string().min(1).optional(),
-});
-
-const severityTargets = z.strictObject({
-  reaction: duration,
-  /** null: no resolution target (Basic, medium). */
-  resolution: duration.nullable(),
-  /** This severity runs on another calendar than the plan's (Digit: p1 is 24x7). */
-  calendar: z.string().min(1).optional(),
-});
-
-const planSchema = z.strictObject({
-  calendar: z.string().min(1),
-  severities: z.record(z.string().regex(/^[a-z0-9_-]+$/), severityTargets).refine((r) => Object.keys(r).length > 0, 'at least one severity'),
-  /** Open requests at once per customer; null: no limit. */
-  max_open: z.number().int().positive().nullable().default(null),
-});
 
 export const configSchema = z
   .strictObject({
@@ -214,28 +133,10 @@ export const configSchema = z
         max_seconds: z.number().positive().default(300),
       })
       .prefault({}),
-    sla: z
-      .strictObject({
-        /** node-cron expression of the sweep. */
-        sweep_cron: z.string().refine((c) => cron.validate(c), 'not a cron expression (e.g. "* * * * *")').default('* * * * *'),
-        /** Fractions of a target at which the responsible engineer is reminded. */
-        remind_at: z.array(z.number().gt(0).lt(1)).default([0.75, 0.9]),
-        /** After a breach, the notice is repeated this often (minutes, moved into working hours). */
-        breach_repeat_minutes: z.number().positive().default(60),
-        /** Per support line, who hears of a breach besides the engineer. */
-        escalation: z.record(z.string(), address).default({}),
-        /** Working days after the request started waiting for the customer when they are reminded. */
-        awaiting_remind_days: z.array(z.number().positive()).default([2, 5]),
-        /** Working days of waiting after which the request is suspended or closed (0: never). */
-        awaiting_expire_days: z.number().nonnegative().default(10),
-        awaiting_expire_action: z.enum(['suspend', 'close']).default('suspend'),
-        /** Working days after `resolved` without an objection when the request is closed (0: never). */
-        autoclose_days: z.number().nonnegative().default(3),
-      })
-      .prefault({}),
+    sla: slaSchema,
     engineers: z.array(engineerSchema).default([]),
-    calendars: z.record(z.string().regex(/^[a-z0-9_-]+$/), calendarSchema).default({}),
-    plans: z.record(z.string().regex(/^[a-z0-9_-]+$/), planSchema).default({}),
+    calendars: calendarsSchema,
+    plans: plansSchema,
     security: z
       .strictObject({
         token_secret: secretSchema.optional(),
@@ -298,12 +199,3 @@ export function numberingError(format: string, yearlyReset: boolean): string | n
 
 export type RawConfig = z.infer<typeof configSchema>;
 export type MailboxConfig = RawConfig['mailboxes'][number];
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}

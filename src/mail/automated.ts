@@ -1,5 +1,5 @@
 import { parseBounce, type FailedRecipient } from './dsn';
-import { header, type ParsedEmail } from './parse';
+import { header, type ParsedEmail } from './email';
 
 export type AutomatedKind = 'auto-reply' | 'bounce' | 'list' | 'loop';
 export interface Automated {

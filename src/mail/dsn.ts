@@ -1,5 +1,5 @@
 import { isHard, reasonOf, type BounceReason } from './bounce-reason';
-import type { ParsedEmail } from './parse';
+import type { ParsedEmail } from './email';
 import { splitBounce } from './report';
 
 /** One recipient a delivery status notification reports on. */

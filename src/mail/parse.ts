@@ -3,37 +3,11 @@ import type { AddressObject, EmailAddress } from 'mailparser';
 import { convert as htmlToText } from 'html-to-text';
 import type { Automated } from './automated';
 import { isTransient } from '../storage/faults';
-import { readMime, type AttachmentSink, type Mime, type MimePart } from './mime';
+import { readMime, type AttachmentSink, type Mime } from './mime';
 import { newPart } from './quotes';
+import type { Address, ParsedEmail } from './email';
 
-export interface Address {
-  address: string;
-  name: string;
-}
-
-/** An attachment: its bytes in memory, or gone to a sink (see MimePart). */
-export type ParsedAttachment = MimePart;
-
-/** One email, as the rest of the daemon sees it. Built by parseEmail from raw bytes. */
-export interface ParsedEmail {
-  messageId: string | null;
-  inReplyTo: string | null;
-  references: string[];
-  from: Address | null;
-  replyTo: Address[];
-  to: Address[];
-  cc: Address[];
-  subject: string;
-  date: Date | null;
-  text: string;
-  attachments: ParsedAttachment[];
-  /** Unfolded header values by lower-case name (all occurrences, in order). */
-  headers: Map<string, string[]>;
-  /** Set when the message could not be parsed and only its headers were read (text is then empty). */
-  parseError: string | null;
-  /** What the limits below left unread, one line each, e.g. "References: 150000, kept 50". */
-  cut: string[];
-}
+export { header, type Address, type ParsedAttachment, type ParsedEmail } from './email';
 
 /**
  * What one message may cost to read, whatever its shape (the raw message is
@@ -49,10 +23,6 @@ export interface ParsedEmail {
  *   together (each is a whole parse of its own), and how deep.
  */
 export const LIMITS = { mimeParts: 5000, headerBytes: 1024 * 1024, nesting: 50, attachments: 200, references: 50, forwarded: 20, forwardDepth: 3 } as const;
-
-export function header(mail: Pick<ParsedEmail, 'headers'>, name: string): string | undefined {
-  return mail.headers.get(name.toLowerCase())?.[0];
-}
 
 /**
  * Parses raw bytes. Never throws for input that is an email at all: what

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { ImapFlow } from 'imapflow';
-import type { MailServers } from '../../src/devmail/servers';
+import type { MailServers } from '../../dev/devmail/servers';
 
 export const root = path.resolve(__dirname, '..', '..');
 export const cli = path.join(root, 'bin', 'helpdesk.js');

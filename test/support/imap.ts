@@ -1,4 +1,4 @@
-import type { MailServers } from '../../src/devmail/servers';
+import type { MailServers } from '../../dev/devmail/servers';
 import { imap } from './env';
 
 export interface User {

@@ -1,4 +1,4 @@
-import { startMailServers, type MailServerOptions, type MailServers } from '../../src/devmail/servers';
+import { startMailServers, type MailServerOptions, type MailServers } from '../../dev/devmail/servers';
 
 export const SUPPORT = { address: 'support@example.test', password: 'secret-support' };
 export const CUSTOMER = { address: 'customer@customer.test', password: 'secret-customer' };

@@ -9,7 +9,7 @@
  * wording since 2013.
  */
 import { isoDate } from './dates';
-import type { CountryRules, Holiday } from './rules';
+import type { CountryRules, Holiday } from './country';
 
 const DAYS: [month: number, day: number, name: string, local: string][] = [
   [1, 1, 'New Year holidays', 'Новогодние каникулы'],

@@ -1,6 +1,5 @@
 import { buildMail, messageId } from '../../support/mails';
 import { intakeHarness, mailbox } from '../../support/services';
-import { onCustomerReply } from '../../../src/ticket/status';
 
 const mb = mailbox();
 const CUSTOMER = 'Иван <ivan@customer.test>';
@@ -108,17 +107,4 @@ test('a reply to a closed request opens a new one that links it', async () => {
   expect(await r.reply()).toMatchObject({ outcome: 'created', linkedTo: 'SUP-2026-000001' });
   expect(r.status()).toBe('closed');
   r.h.close();
-});
-
-test('onCustomerReply for every status', () => {
-  const now = new Date('2026-11-20T12:00:00Z');
-  const w = 14 * DAY;
-  expect(onCustomerReply('new', null, now, w)).toEqual({ action: 'append' });
-  expect(onCustomerReply('in_progress', null, now, w)).toEqual({ action: 'append' });
-  expect(onCustomerReply('suspended', null, now, w)).toEqual({ action: 'append' });
-  expect(onCustomerReply('awaiting_info', null, now, w)).toMatchObject({ action: 'append', status: 'in_progress' });
-  expect(onCustomerReply('resolved', new Date(now.getTime() - w), now, w)).toMatchObject({ action: 'append', status: 'in_progress' });
-  expect(onCustomerReply('resolved', new Date(now.getTime() - w - 1), now, w)).toMatchObject({ action: 'new-linked' });
-  expect(onCustomerReply('resolved', null, now, w)).toMatchObject({ action: 'new-linked' });
-  expect(onCustomerReply('closed', now, now, w)).toMatchObject({ action: 'new-linked' });
 });

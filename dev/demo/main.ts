@@ -1,22 +1,24 @@
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
-import { systemClock } from '../clock';
-import { listTickets } from '../cli/tickets-command';
-import { loadConfig } from '../config/load';
-import { buildServices, Daemon } from '../daemon';
 import { startMailServers } from '../devmail/servers';
-import { createLogger } from '../log';
-import { openDb } from '../db/open';
-import { defaultTemplatesDir } from '../paths';
+
+/** The checkout: dev/demo/ and dist-dev/demo/ both sit two levels below it. */
+const root = path.resolve(__dirname, '..', '..');
+/** The real `helpdesk` command (it runs dist/, which `npm ci` builds). */
+const helpdesk = path.join(root, 'bin', 'helpdesk.js');
 
 /**
  * `npm run demo`: a private Dovecot + Postfix on loopback, the daemon on a demo
  * config, three requests in Russian, then what was registered and what the
  * customers received. Everything lives in a temp dir and is removed at the end.
+ * The daemon and `tickets list` run as the `helpdesk` command, as an admin runs
+ * them: the demo is not part of the daemon and imports none of it.
  */
 const customers = [
   {
@@ -50,7 +52,6 @@ async function main(): Promise<void> {
   fs.writeFileSync(
     configFile,
     `data_dir: ${path.join(work, 'data')}
-templates_dir: ${defaultTemplatesDir}
 outbox: {poll_seconds: 1, retry_initial_seconds: 1}
 mailboxes:
   - name: support
@@ -61,12 +62,9 @@ mailboxes:
     smtp: {host: 127.0.0.1, port: ${servers.smtpPort}}
 `,
   );
-  const config = loadConfig(configFile, { env: { DEMO_IMAP_PASSWORD: support.password } });
   const logFile = path.join(work, 'daemon.log');
-  const log = createLogger('info', fs.createWriteStream(logFile));
-  const daemon = new Daemon(config, buildServices(config, systemClock, log), systemClock, log);
+  const daemon = startDaemon(configFile, logFile, { DEMO_IMAP_PASSWORD: support.password });
   try {
-    daemon.start();
     console.log(`Daemon started (config ${configFile}).\nSending ${customers.length} requests to ${support.address} over SMTP (port ${servers.smtpPort}) ...`);
     const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: servers.smtpPort, secure: false, ignoreTLS: true });
     for (const c of customers) {
@@ -81,11 +79,10 @@ mailboxes:
     smtp.close();
 
     const replies = [];
-    for (const c of customers) replies.push(...(await waitForMail(servers.imapPort, c.address, 60_000)));
+    for (const c of customers) replies.push(...(await Promise.race([waitForMail(servers.imapPort, c.address, 60_000), daemon.failed])));
     console.log('\n=== Registered requests (helpdesk tickets list) ===');
-    const db = openDb(config.data_dir, { readonly: true });
-    listTickets(db, { out: (t) => console.log(t), err: (t) => console.error(t), env: {}, stdin: async () => Buffer.alloc(0) }, {});
-    db.$client.close();
+    const { stdout } = await promisify(execFile)(process.execPath, [helpdesk, 'tickets', 'list', '--config', configFile]);
+    console.log(stdout.trimEnd());
     console.log('\n=== Replies the customers received ===');
     for (const r of replies) {
       console.log(`\nTo: ${r.to}\nSubject: ${r.subject}\nIn-Reply-To: ${r.inReplyTo}\n\n${r.text.trim()}`);
@@ -101,6 +98,27 @@ mailboxes:
     await servers.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * `helpdesk start` in a child process, its JSON log lines into logFile. failed
+ * rejects if it exits before stop() (a config the daemon refuses, say), so the
+ * demo does not wait a minute for replies that cannot come.
+ */
+function startDaemon(configFile: string, logFile: string, env: Record<string, string>) {
+  const log = fs.openSync(logFile, 'w');
+  const child = spawn(process.execPath, [helpdesk, 'start', '--config', configFile], { env: { ...process.env, ...env }, stdio: ['ignore', log, 'inherit'] });
+  fs.closeSync(log);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const failed = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the daemon exited (code ${code}) before the demo was done; its log: ${logFile}`))));
+  failed.catch(() => undefined); // raced only while the demo waits for replies; its exit on stop() is no failure
+  return {
+    failed,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 async function waitForMail(port: number, user: string, timeoutMs: number) {
