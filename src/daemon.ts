@@ -7,7 +7,7 @@ import { Intake } from './intake/intake';
 import { hold } from './intake/quarantine';
 import { MailboxWatcher } from './mailbox/watcher';
 import { smtpMailer, type Mailer } from './outbox/mailer';
-import { CommandDesk } from './commands/desk';
+import { CommandDesk } from './intake/outcomes/command';
 import { HeldSummary } from './compose/held-summary';
 import { Notifier } from './compose/notify';
 import { Templates } from './compose/templates';

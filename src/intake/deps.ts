@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { Resolver } from '../auth/dkim';
 import type { Clock } from '../clock';
-import type { CommandDesk } from '../commands/desk';
 import type { Notifier } from '../compose/notify';
 import type { Templates } from '../compose/templates';
 import type { Db } from '../db/open';
@@ -9,6 +8,7 @@ import type { SlaPolicy } from '../sla/clock';
 import type { BlobStore } from '../storage/blobs';
 import type { Numbering } from '../ticket/numbering';
 import type { RequiredInfo } from './create';
+import type { CommandDesk } from './outcomes/command';
 import type { Filter } from './types';
 
 export interface IntakeDeps {

@@ -8,7 +8,7 @@ import { Intake } from '../../src/intake/intake';
 import type { Mailer } from '../../src/outbox/mailer';
 import { OutboxWorker, type OutboxOptions } from '../../src/outbox/worker';
 import type { Filter } from '../../src/intake/types';
-import { CommandDesk } from '../../src/commands/desk';
+import { CommandDesk } from '../../src/intake/outcomes/command';
 import { Notifier, type Engineer } from '../../src/compose/notify';
 import type { Resolver } from '../../src/auth/dkim';
 import type { SlaPolicy } from '../../src/sla/clock';

@@ -3,6 +3,7 @@ import { answerStatus } from '../answer-status';
 import { deliveryFailure } from '../bounce';
 import { engineerMachine, keptAlone } from '../kept';
 import type { Prepared } from '../prepared';
+import { engineerReply } from './command';
 import { followUp, newRequest, refused, type Routed } from './customer';
 import type { Env, Seen } from './seen';
 
@@ -38,7 +39,7 @@ export const OUTCOMES: readonly Row[] = [
     act: (tx, p, s, now, { deps, roles }) =>
       alone(answerStatus(tx, p, s.query!.number ?? s.hit?.number ?? null, now, { templates: deps.templates, engineers: deps.notifier.engineers, roles, mayAnswer: s.mayAnswer, believed: !s.unproven })),
   },
-  { name: 'command', when: (s) => !!s.hit && s.fromEngineer, act: (tx, p, s, now, { deps }) => alone(deps.desk.handle(tx, p, s.hit!, now)) },
+  { name: 'command', when: (s) => !!s.hit && s.fromEngineer, act: engineerReply },
   { name: 'follow-up', when: (s) => !!s.hit, act: followUp },
   { name: 'refused sender', when: () => true, act: refused },
   { name: 'new request', when: () => true, act: newRequest },

@@ -1,0 +1,50 @@
+import type { ParsedCommands } from '../../../commands/parse';
+import { NO_SUBJECT } from '../../../compose/registration';
+import type { Templates } from '../../../compose/templates';
+import { markReacted } from '../../../requests/ledger';
+import { queueMail } from '../../../requests/mail';
+import { threadWith } from '../../../requests/read-thread';
+import type { SlaPolicy } from '../../../sla/clock';
+import type { Status } from '../../../ticket/status';
+import { tagSubject } from '../../../ticket/subject';
+import type { Change } from './apply';
+import type { Reply } from './reply';
+
+/** Status changes the customer is told about. */
+const TOLD: readonly Status[] = ['awaiting_info', 'suspended', 'resolved'];
+
+/**
+ * The engineer's text (and a status change the customer is told about) to
+ * the customer, in their thread, unless it is a #note; the SLA's reaction is
+ * marked by a relay or by the work starting. Whether it was relayed.
+ */
+export function relay(r: Reply, parsed: ParsedCommands, change: Change, d: { templates: Templates; sla?: SlaPolicy | null }): boolean {
+  const { tx, t, now } = r;
+  const { status, wait } = change;
+  const told = status !== t.status && TOLD.includes(status);
+  const relayed = !parsed.note && !!t.requesterAddress && (parsed.body !== '' || told);
+  if (relayed) {
+    const mailbox = r.p.input.mailbox;
+    const lang = mailbox.language;
+    const text = d.templates.render('relay', lang, {
+      body: parsed.body,
+      awaiting_info: told && status === 'awaiting_info',
+      suspended: told && status === 'suspended',
+      resolved: told && status === 'resolved',
+      reason: wait?.why ?? '',
+      comment: wait?.comment ?? '',
+      supportName: mailbox.from_name,
+      number: t.number,
+    });
+    const thread = threadWith(tx, t.id, t.requesterAddress!);
+    const id = queueMail(tx, {
+      from: mailbox,
+      at: now,
+      mail: { ticketId: t.id, kind: 'relay', idHint: t.number, to: t.requesterAddress!, subject: tagSubject(t.subject, t.number, NO_SUBJECT[lang]), text, ...thread },
+    });
+    r.event('reply.relayed', { messageId: id, to: t.requesterAddress });
+    markReacted(tx, d.sla?.plans, t.id, now);
+  }
+  if (status === 'in_progress') markReacted(tx, d.sla?.plans, t.id, now);
+  return relayed;
+}
