@@ -8,8 +8,10 @@ import type { SlaPolicy } from '../sla/clock';
 import type { BlobStore } from '../storage/blobs';
 import type { Numbering } from '../ticket/numbering';
 import type { RequiredInfo } from './create';
-import type { CommandDesk } from './outcomes/command';
-import type { Filter } from './types';
+import type { Tx } from '../requests/tx';
+import type { Prepared } from './prepared';
+import type { ThreadHit } from './thread/types';
+import type { Filter, Outcome } from './types';
 
 export interface IntakeDeps {
   db: Db;
@@ -18,7 +20,8 @@ export interface IntakeDeps {
   numbering: Numbering;
   templates: Templates;
   notifier: Notifier;
-  desk: CommandDesk;
+  /** The `command` outcome (outcomes/command.ts): an engineer's reply on the request it names. */
+  desk: { handle(tx: Tx, p: Prepared, hit: ThreadHit, now: Date): Outcome };
   /** The desk's own addresses (every mailbox's): never a participant, and forged in a From from outside. */
   ownAddresses: readonly string[];
   /** Our receiving server's authserv-id (security.trusted_authserv_id): its dmarc=fail disowns a customer's From. */
