@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Clock } from './clock';
+import type { Clock, Timer } from './clock';
 import type { Config } from './config/load';
 import { openDb, type Db } from './db/open';
 import { Intake } from './intake/intake';
@@ -29,6 +29,16 @@ export interface Services {
   outbox: OutboxWorker;
   templates: Templates;
   mailers: Map<string, Mailer>;
+  /** One watcher per mailbox, not started. */
+  watchers: MailboxWatcher[];
+  /** Flushes the outbox in the background; a failure is logged (outbox.error). */
+  wakeOutbox: () => void;
+  /**
+   * Shutdown, both phases: take no more mail and start no more sends; then
+   * let the messages and the mail in flight finish, and close the SMTP pools
+   * and the database.
+   */
+  shutdown: () => Promise<void>;
 }
 
 /** The SLA policy of a config, or null when it has no plans. */
@@ -45,9 +55,10 @@ export function slaPolicy(config: Config): SlaPolicy | null {
 }
 
 /**
- * The one place that builds the services from a config. wakeOutbox: false
- * for a one-shot command that flushes the outbox itself (or not at all)
- * before it closes the database.
+ * The one place that builds the services from a config, the mailbox
+ * watchers and the shutdown included. wakeOutbox: false for a one-shot
+ * command that flushes the outbox itself (or not at all) before it closes
+ * the database: intake then does not wake the outbox.
  */
 export function buildServices(config: Config, clock: Clock, log: Logger, opts: { wakeOutbox?: boolean } = {}): Services {
   const wake = opts.wakeOutbox ?? true;
@@ -72,6 +83,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger, opts: {
     },
     heldSummary: new HeldSummary(templates, config.mailboxes),
   });
+  const wakeOutbox = () => void outbox.flush().catch((err) => log.error({ event: 'outbox.error', err }, 'outbox.error'));
   const notifier = new Notifier(templates, config.engineers, config.security.token_secret);
   const sla = slaPolicy(config);
   const intake = new Intake({
@@ -100,7 +112,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger, opts: {
     reopenWindowMs: config.requests.reopen_days * 24 * 3600 * 1000,
     bounceSuppressHours: config.outbox.bounce_suppress_hours,
     requiredInfo: { items: config.requests.required_info, wait: config.requests.wait_for_missing_info },
-    onQueued: wake ? () => void outbox.flush().catch((err) => log.error({ event: 'outbox.error', err }, 'outbox.error')) : undefined,
+    onQueued: wake ? wakeOutbox : undefined,
   });
   const sweep = sla
     ? new SlaSweep({
@@ -112,58 +124,70 @@ export function buildServices(config: Config, clock: Clock, log: Logger, opts: {
         engineers: config.engineers,
         mailboxes: config.mailboxes,
         escalation: config.sla.escalation,
-        onQueued: () => void outbox.flush().catch((err) => log.error({ event: 'outbox.error', err }, 'outbox.error')),
+        onQueued: wakeOutbox,
       })
     : null;
-  return { db, intake, outbox, templates, mailers, sla, sweep, blobs };
+  const watchers = config.mailboxes.map(
+    (mailbox) =>
+      new MailboxWatcher({
+        mailbox,
+        db,
+        clock,
+        log: log.child({ mailbox: mailbox.name }),
+        receive: (input) => intake.receive(input),
+        decide: (received) => intake.decide(received),
+        quarantine: (o) => hold(db, blobs.raw, clock, o),
+        spool: async (stream) => {
+          const r = await blobs.raw.putStream(stream, Infinity);
+          return { sha256: r.sha256, size: r.size, file: blobs.raw.pathOf(r.sha256) };
+        },
+        reconnect: { initialMs: config.reconnect.initial_seconds * 1000, maxMs: config.reconnect.max_seconds * 1000 },
+      }),
+  );
+  const shutdown = async () => {
+    // Phase 1: take no more mail, start no more sends.
+    outbox.stop();
+    for (const w of watchers) w.stopTaking();
+    // Phase 2: what is in flight finishes (and the watchers log out); then the pools and the database close.
+    await Promise.all([...watchers.map((w) => w.stop()), outbox.idle()]);
+    for (const m of mailers.values()) m.close();
+    db.$client.close();
+  };
+  return { db, intake, outbox, templates, mailers, sla, sweep, blobs, watchers, wakeOutbox, shutdown };
 }
 
+/** What the daemon runs: the services buildServices made. */
+export type DaemonServices = Pick<Services, 'db' | 'sla' | 'sweep' | 'templates' | 'watchers' | 'wakeOutbox' | 'shutdown'>;
+
+const DAY_MS = 24 * 3600 * 1000;
+
 /**
- * The running daemon: one watcher per mailbox and the outbox timer.
- * stop() is the two-step shutdown: stop taking mail, then finish what is in flight.
+ * The running daemon: starts what it is given (the watchers), and runs the
+ * outbox, the daily calendar check and the SLA sweep on their schedules.
+ * stop() ends those, then the services' two-phase shutdown.
  */
 export class Daemon {
-  private readonly watchers: MailboxWatcher[];
-  private timer: NodeJS.Timeout | null = null;
-  private daily: NodeJS.Timeout | null = null;
+  private outboxTimer: Timer | null = null;
+  private daily: Timer | null = null;
   private cronTask: ScheduledTask | null = null;
 
   constructor(
     private readonly config: Config,
-    private readonly services: Services,
+    private readonly services: DaemonServices,
     private readonly clock: Clock,
     private readonly log: Logger,
-  ) {
-    this.watchers = config.mailboxes.map(
-      (mailbox) =>
-        new MailboxWatcher({
-          mailbox,
-          db: services.db,
-          clock,
-          log: log.child({ mailbox: mailbox.name }),
-          receive: (input) => services.intake.receive(input),
-          decide: (received) => services.intake.decide(received),
-          quarantine: (o) => hold(services.db, services.blobs.raw, clock, o),
-          spool: async (stream) => {
-            const r = await services.blobs.raw.putStream(stream, Infinity);
-            return { sha256: r.sha256, size: r.size, file: services.blobs.raw.pathOf(r.sha256) };
-          },
-          reconnect: { initialMs: config.reconnect.initial_seconds * 1000, maxMs: config.reconnect.max_seconds * 1000 },
-        }),
-    );
-  }
+  ) {}
 
   start(): void {
+    const { services, clock } = this;
     this.log.info({ event: 'daemon.started', mailboxes: this.config.mailboxes.map((m) => m.name), dataDir: this.config.data_dir }, 'daemon.started');
-    for (const w of this.watchers) w.start();
-    const tick = () => void this.services.outbox.flush().catch((err) => this.log.error({ event: 'outbox.error', err }, 'outbox.error'));
-    tick();
-    this.timer = setInterval(tick, this.config.outbox.poll_seconds * 1000);
+    for (const w of services.watchers) w.start();
+    services.wakeOutbox();
+    this.outboxTimer = clock.setInterval(services.wakeOutbox, this.config.outbox.poll_seconds * 1000);
     this.checkCalendars();
     this.recomputeProvisional();
-    this.daily = setInterval(() => this.checkCalendars(), 24 * 3600 * 1000);
-    this.daily.unref();
-    const sweep = this.services.sweep;
+    this.daily = clock.setInterval(() => this.checkCalendars(), DAY_MS, { unref: true });
+    const sweep = services.sweep;
     if (sweep) {
       const run = () => {
         try {
@@ -194,13 +218,10 @@ export class Daemon {
 
   async stop(): Promise<void> {
     this.log.info({ event: 'daemon.stopping' }, 'daemon.stopping');
-    if (this.timer) clearInterval(this.timer);
-    if (this.daily) clearInterval(this.daily);
+    this.clock.clearInterval(this.outboxTimer);
+    this.clock.clearInterval(this.daily);
     await this.cronTask?.stop();
-    this.services.outbox.stop();
-    await Promise.all([...this.watchers.map((w) => w.stop()), this.services.outbox.idle()]);
-    for (const m of this.services.mailers.values()) m.close();
-    this.services.db.$client.close();
+    await this.services.shutdown();
     this.log.info({ event: 'daemon.stopped' }, 'daemon.stopped');
   }
 

@@ -9,6 +9,7 @@ import { addEvent } from '../requests/sqlite';
 import { gateClass, holdReason, type GateOptions, type Hold } from './gate';
 import type { HeldSummary } from '../compose/held-summary';
 import type { Mailer } from './mailer';
+import { isTemporary, nextAttempt } from './retry';
 
 export interface OutboxOptions {
   db: Db;
@@ -28,10 +29,7 @@ export interface OutboxOptions {
   concurrency?: number;
 }
 
-/** Delay before attempt n+1 after n failures: initial·2^(n-1), capped. */
-export function retryDelay(failures: number, initialMs: number, maxMs: number): number {
-  return Math.min(maxMs, initialMs * 2 ** Math.max(0, failures - 1));
-}
+export { retryDelay } from './retry';
 
 /**
  * Sends what intake queued. A row is marked sent only after the SMTP server
@@ -165,8 +163,7 @@ export class OutboxWorker {
           },
         });
       } catch (err) {
-        const code = (err as { responseCode?: number }).responseCode;
-        this.fail(row, (err as Error).message, !(code && code >= 500));
+        this.fail(row, (err as Error).message, isTemporary(err));
         continue;
       }
       // The duplicate window: a crash between the server's acceptance (above) and this commit sends the row again.
@@ -238,7 +235,7 @@ export class OutboxWorker {
   private fail(row: typeof outbox.$inferSelect, error: string, retry: boolean): void {
     const { db, clock, log } = this.o;
     const attempts = row.attempts + 1;
-    const next = new Date(clock.now().getTime() + retryDelay(attempts, this.o.retryInitialMs, this.o.retryMaxMs));
+    const next = nextAttempt(attempts, clock.now(), { initialMs: this.o.retryInitialMs, maxMs: this.o.retryMaxMs });
     db.update(outbox)
       .set({ status: retry ? 'pending' : 'failed', attempts, lastError: error, nextAttemptAt: next.toISOString() })
       .where(eq(outbox.id, row.id))

@@ -84,6 +84,23 @@ export function exited(child: ChildProcess): Promise<{ code: number | null; sign
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
+/** Waits for the child to end by itself; after ms it is killed and this rejects, naming what it waited for. */
+export async function exitsWithin(child: ChildProcess, ms: number, what: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
+  const t0 = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${what}: still running ${ms} ms later (killed)`));
+    }, ms);
+  });
+  try {
+    return { ...(await Promise.race([exited(child), late])), ms: performance.now() - t0 };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function imap(servers: MailServers, user: string, password: string): ImapFlow {
   return new ImapFlow({ host: '127.0.0.1', port: servers.imapPort, secure: false, auth: { user, pass: password }, logger: false });
 }
