@@ -13,7 +13,7 @@ import { Notifier } from './compose/notify';
 import { Templates } from './compose/templates';
 import { OutboxWorker } from './outbox/worker';
 import { recomputeProvisional } from './requests/ledger';
-import type { SlaPolicy } from './sla/clock';
+import type { SlaPolicy } from './sla/policy';
 import { SlaPlans } from './sla/plans';
 import { SlaSweep } from './sla/sweep';
 import cron, { type ScheduledTask } from 'node-cron';

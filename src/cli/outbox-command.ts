@@ -1,8 +1,7 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { Clock } from '../clock';
-import type { Db } from '../db/open';
 import { outbox, tickets } from '../db/schema';
-import { addEvent } from '../requests/sqlite';
+import { heldMailTo, outboxMail, releaseMail } from '../requests/delivery';
 import { withDb } from './with-db';
 import type { Io } from './io';
 
@@ -39,7 +38,7 @@ export function outboxRelease(io: Io, id: string | undefined, o: { config?: stri
     return 2;
   }
   return withDb(io, o.config, { migrate: true }, (db) => {
-    const rows = id ? db.select().from(outbox).where(eq(outbox.id, Number(id))).all() : db.select().from(outbox).where(and(eq(outbox.status, 'held'), eq(sql`lower(${outbox.toAddress})`, o.address!.toLowerCase()))).orderBy(asc(outbox.id)).all();
+    const rows = id ? [outboxMail(db, Number(id))].filter((r) => r !== undefined) : heldMailTo(db, o.address!);
     if (rows.length === 0) {
       io.err(id ? `no outbox mail ${id}` : `no mail held for ${o.address}`);
       return 1;
@@ -50,19 +49,9 @@ export function outboxRelease(io: Io, id: string | undefined, o: { config?: stri
       return 1;
     }
     for (const r of rows) {
-      release(db, r, clock.now());
+      releaseMail(db, { row: r, by: 'admin', at: clock.now() });
       io.out(`released ${r.id} (${r.kind} to ${r.toAddress}): it goes out on the daemon's next outbox pass`);
     }
     return 0;
-  });
-}
-
-function release(db: Db, r: typeof outbox.$inferSelect, now: Date): void {
-  db.transaction((tx) => {
-    tx.update(outbox)
-      .set({ status: 'pending', releasedAt: now.toISOString(), nextAttemptAt: now.toISOString() })
-      .where(and(eq(outbox.id, r.id), eq(outbox.status, 'held')))
-      .run();
-    addEvent(tx, { ticketId: r.ticketId, type: 'mail.released', actor: 'admin', at: now, data: { kind: r.kind, to: r.toAddress, messageId: r.messageId, heldFor: r.lastError, heldAt: r.heldAt } });
   });
 }

@@ -4,6 +4,7 @@ import { quarantine } from '../db/schema';
 import { buildServices } from '../daemon';
 import { openDb } from '../db/open';
 import { createLogger } from '../log';
+import { retriedQuarantined } from '../requests/quarantine';
 import { configOrExplain } from './config-command';
 import type { Io } from './io';
 
@@ -64,14 +65,14 @@ export async function quarantineRetry(io: Io, id: string | undefined, o: { confi
     }
     for (const r of rows) {
       const mailbox = config.mailboxes.find((m) => m.name === r.mailbox) ?? config.mailboxes[0];
-      const at = clock.now().toISOString();
+      const at = clock.now();
       try {
         const outcome = await services.intake.process({ raw: services.blobs.raw.get(r.rawSha256), mailbox, receivedAt: new Date(r.receivedAt) });
-        db.update(quarantine).set({ status: 'released', outcome: JSON.stringify(outcome), retries: r.retries + 1, updatedAt: at }).where(eq(quarantine.id, r.id)).run();
+        retriedQuarantined(db, { id: r.id, retries: r.retries + 1, at, outcome });
         io.out(JSON.stringify({ id: r.id, released: true, ...outcome }));
       } catch (err) {
         failed++;
-        db.update(quarantine).set({ error: (err as Error).message, retries: r.retries + 1, updatedAt: at }).where(eq(quarantine.id, r.id)).run();
+        retriedQuarantined(db, { id: r.id, retries: r.retries + 1, at, error: (err as Error).message });
         io.out(JSON.stringify({ id: r.id, released: false, error: (err as Error).message }));
       }
     }

@@ -1,7 +1,7 @@
-import { and, asc, count, eq, gt, sql } from 'drizzle-orm';
+import { asc, count, eq, gt } from 'drizzle-orm';
 import type { Clock } from '../clock';
 import { outbox, suppressions, tickets } from '../db/schema';
-import { addEvent } from '../requests/sqlite';
+import { liftSuppression } from '../requests/delivery';
 import type { Io } from './io';
 import { withDb } from './with-db';
 
@@ -35,22 +35,11 @@ export function suppressionsList(io: Io, o: { config?: string; all?: boolean; js
 export function suppressionsClear(io: Io, address: string, o: { config?: string }, clock: Clock): number {
   return withDb(io, o.config, { migrate: true }, (db) => {
     const a = address.trim().toLowerCase();
-    const s = db.select().from(suppressions).where(eq(suppressions.address, a)).get();
-    if (!s) {
+    const held = liftSuppression(db, { address: a, by: 'admin', at: clock.now() });
+    if (held === null) {
       io.err(`no suppression of ${address}`);
       return 1;
     }
-    const now = clock.now();
-    const held = db.transaction((tx) => {
-      tx.delete(suppressions).where(eq(suppressions.address, a)).run();
-      const r = tx
-        .update(outbox)
-        .set({ nextAttemptAt: now.toISOString() })
-        .where(and(eq(outbox.status, 'held'), eq(sql`lower(${outbox.toAddress})`, a)))
-        .run();
-      addEvent(tx, { ticketId: s.ticketId, type: 'suppression.cleared', actor: 'admin', at: now, data: { address: a, until: s.until, reason: s.reason, heldRows: r.changes } });
-      return r.changes;
-    });
     io.out(`${a}: suppression cleared; ${held} held mail${held === 1 ? '' : 's'} tried again on the daemon's next outbox pass`);
     return 0;
   });

@@ -1,7 +1,7 @@
 import { changeStatus, amend } from '../requests/status';
 import { noteSkippedFiles } from '../requests/inbound';
 import type { Tx } from '../requests/tx';
-import type { SlaPolicy } from '../sla/clock';
+import type { SlaPolicy } from '../sla/policy';
 import type { Status } from '../ticket/status';
 import { keepInbound, type Prepared } from './prepared';
 import type { ThreadHit } from './thread/types';

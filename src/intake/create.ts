@@ -8,7 +8,7 @@ import { open } from '../requests/open';
 import { addEvent } from '../requests/sqlite';
 import { changeStatus } from '../requests/status';
 import type { Tx } from '../requests/tx';
-import type { Assignment, SlaPolicy } from '../sla/clock';
+import type { Assignment, SlaPolicy } from '../sla/policy';
 import type { Numbering } from '../ticket/numbering';
 import { inboundRow, type Prepared } from './prepared';
 import { verdictOf } from './types';

@@ -4,7 +4,7 @@ import type { Clock } from '../clock';
 import type { Notifier } from '../compose/notify';
 import type { Templates } from '../compose/templates';
 import type { Db } from '../db/open';
-import type { SlaPolicy } from '../sla/clock';
+import type { SlaPolicy } from '../sla/policy';
 import type { BlobStore } from '../storage/blobs';
 import type { Numbering } from '../ticket/numbering';
 import type { RequiredInfo } from './create';

@@ -1,7 +1,7 @@
 import type { Templates } from '../compose/templates';
 import { openRequestsOf } from '../requests/read';
 import type { Tx } from '../requests/tx';
-import type { Assignment, SlaPolicy } from '../sla/clock';
+import type { Assignment, SlaPolicy } from '../sla/policy';
 import { queueAnswer } from './answer';
 import { keepInbound, type Prepared } from './prepared';
 import type { Outcome } from './types';

@@ -7,7 +7,7 @@ import type { Decision, Received } from '../intake/prepared';
 import type { IntakeInput } from '../intake/types';
 import { isTransient } from '../storage/faults';
 import { rawBytes, type StoredRaw } from '../storage/raw';
-import { readState, writeState } from './state';
+import { readState, writeState } from '../db/mailbox-state';
 
 export interface BatchDeps {
   mailbox: ResolvedMailbox;

@@ -4,7 +4,7 @@ import type { Clock } from '../clock';
 import type { ResolvedMailbox } from '../config/load';
 import type { Db } from '../db/open';
 import { Backoff } from './backoff';
-import { readState, writeState } from './state';
+import { readState, writeState } from '../db/mailbox-state';
 
 /** How the IMAP client is made; onIdle is called each time the server starts waiting in IDLE. */
 export type Connect = (mailbox: ResolvedMailbox, onIdle: () => void) => ImapFlow;

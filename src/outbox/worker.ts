@@ -1,11 +1,10 @@
-import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { Db } from '../db/open';
-import { outbox, tickets } from '../db/schema';
 import type { BlobStore } from '../storage/blobs';
 import { LOOP_HEADER } from '../mail/automated';
-import { addEvent } from '../requests/sqlite';
+import { dueMail, failMail, holdAgain, holdMail, releaseMail, type OutboxRow } from '../requests/delivery';
+import { markSent } from '../requests/sqlite';
 import { gateClass, holdReason, type GateOptions, type Hold } from './gate';
 import type { HeldSummary } from '../compose/held-summary';
 import type { Mailer } from './mailer';
@@ -84,14 +83,7 @@ export class OutboxWorker {
       this.unrecorded.delete(id);
     }
     // A held row is due when its cause ends (its next attempt is then): the gate decides it again.
-    const due = db
-      .select({ row: outbox, number: tickets.number })
-      .from(outbox)
-      .leftJoin(tickets, eq(outbox.ticketId, tickets.id))
-      .where(and(inArray(outbox.status, ['pending', 'held']), lte(outbox.nextAttemptAt, clock.now().toISOString())))
-      .orderBy(asc(outbox.id))
-      .limit(500)
-      .all();
+    const due = dueMail(db, { now: clock.now(), limit: 500 });
     // Each recipient's mails are one chain, sent in order by one sender, so they arrive in order and the
     // per-recipient caps stay exact; up to `concurrency` senders take chains side by side.
     const byRecipient = new Map<string, typeof due>();
@@ -111,10 +103,10 @@ export class OutboxWorker {
     return results.reduce((n, r) => n + (r as PromiseFulfilledResult<number>).value, 0);
   }
 
-  private async sendChain(due: { row: typeof outbox.$inferSelect; number: string | null }[]): Promise<number> {
+  private async sendChain(due: { row: OutboxRow; number: string | null }[]): Promise<number> {
     const { db, clock, log } = this.o;
     let sent = 0;
-    let engineerHeld: { row: typeof outbox.$inferSelect; hold: Hold } | null = null;
+    let engineerHeld: { row: OutboxRow; hold: Hold } | null = null;
     // Once a cap or suppression holds one of this recipient's mails, it holds the rest of that class too:
     // the gate is asked once per class, and rows held already are given their new time in one statement.
     const holds = new Map<string, Hold>();
@@ -186,29 +178,25 @@ export class OutboxWorker {
   }
 
   /** A cap newly held an engineer's notification back: they are told once per cap window, in this flush. */
-  private summarise(row: typeof outbox.$inferSelect, hold: Hold): void {
+  private summarise(row: OutboxRow, hold: Hold): void {
     const { db, clock, log } = this.o;
     if (!this.o.heldSummary?.queue(db, { to: row.toAddress, mailbox: row.mailbox, cap: hold.engineerCap!, until: hold.until }, clock.now())) return;
     log.warn({ event: 'outbox.held_summary', to: row.toAddress, reason: hold.reason }, 'outbox.held_summary');
     this.again = true;
   }
 
-  /** Run after every mail, so written once here rather than built by drizzle each time (40 % of its cost). */
   private markSent(id: number, sentAt: string, attempts: number): void {
-    this.o.db.$client.prepare("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = ?, last_error = NULL WHERE id = ?").run(sentAt, attempts, id);
+    markSent(this.o.db, { id, sentAt, attempts });
   }
 
   /**
    * Kept back, not dropped: the row stays with its reason and is tried again when the cause ends; the
    * request's history says so the first time (a row still held when tried again only gets its new time).
    */
-  private hold(row: typeof outbox.$inferSelect, hold: Hold): void {
+  private hold(row: OutboxRow, hold: Hold): void {
     const { db, clock, log } = this.o;
     const until = hold.until.toISOString();
-    db.transaction((tx) => {
-      tx.update(outbox).set({ status: 'held', lastError: hold.reason, heldAt: clock.now().toISOString(), nextAttemptAt: until }).where(eq(outbox.id, row.id)).run();
-      addEvent(tx, { ticketId: row.ticketId, type: 'mail.held', actor: 'system', at: clock.now(), data: { kind: row.kind, to: row.toAddress, messageId: row.messageId, reason: hold.reason, until } });
-    });
+    holdMail(db, { row, reason: hold.reason, until: hold.until, at: clock.now() });
     log.warn({ event: 'outbox.held', outboxId: row.id, kind: row.kind, to: row.toAddress, reason: hold.reason, until }, 'outbox.held');
   }
 
@@ -218,28 +206,22 @@ export class OutboxWorker {
    */
   private holdAgain(ids: number[], hold: Hold): void {
     const until = hold.until.toISOString();
-    this.o.db.update(outbox).set({ lastError: hold.reason, nextAttemptAt: until }).where(and(inArray(outbox.id, ids), eq(outbox.status, 'held'))).run();
+    holdAgain(this.o.db, { ids, reason: hold.reason, until: hold.until });
     this.o.log.debug({ event: 'outbox.still_held', outboxIds: ids, reason: hold.reason, until }, 'outbox.still_held');
   }
 
   /** A held row whose cause ended (the gate let it through): it goes now, and the request's history says so. */
-  private released(row: typeof outbox.$inferSelect): void {
+  private released(row: OutboxRow): void {
     const { db, clock, log } = this.o;
-    db.transaction((tx) => {
-      tx.update(outbox).set({ status: 'pending' }).where(eq(outbox.id, row.id)).run();
-      addEvent(tx, { ticketId: row.ticketId, type: 'mail.released', actor: 'system', at: clock.now(), data: { kind: row.kind, to: row.toAddress, messageId: row.messageId, heldFor: row.lastError, heldAt: row.heldAt } });
-    });
+    releaseMail(db, { row, by: 'system', at: clock.now() });
     log.info({ event: 'outbox.released', outboxId: row.id, kind: row.kind, to: row.toAddress, heldFor: row.lastError }, 'outbox.released');
   }
 
-  private fail(row: typeof outbox.$inferSelect, error: string, retry: boolean): void {
+  private fail(row: OutboxRow, error: string, retry: boolean): void {
     const { db, clock, log } = this.o;
     const attempts = row.attempts + 1;
     const next = nextAttempt(attempts, clock.now(), { initialMs: this.o.retryInitialMs, maxMs: this.o.retryMaxMs });
-    db.update(outbox)
-      .set({ status: retry ? 'pending' : 'failed', attempts, lastError: error, nextAttemptAt: next.toISOString() })
-      .where(eq(outbox.id, row.id))
-      .run();
+    failMail(db, { id: row.id, attempts, error, retry, next });
     const fields = { outboxId: row.id, kind: row.kind, to: row.toAddress, attempts, error };
     if (retry) log.warn({ event: 'outbox.retry', ...fields, nextAttemptAt: next.toISOString() }, 'outbox.retry');
     else log.error({ event: 'outbox.failed', ...fields }, 'outbox.failed');

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { counters, tickets } from '../db/schema';
-import type { Assignment } from '../sla/clock';
+import type { Assignment } from '../sla/policy';
 import type { SlaPlans } from '../sla/plans';
 import type { Numbering } from '../ticket/numbering';
 import { recordInbound, type FirstEvent } from './inbound';

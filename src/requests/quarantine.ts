@@ -19,3 +19,10 @@ export function holdMessage(
     .returning({ id: quarantine.id })
     .get().id;
 }
+
+/** A quarantined message processed again: released with its outcome, or kept with the new error. */
+export function retriedQuarantined(db: Db, o: { id: number; retries: number; at: Date } & ({ outcome: unknown } | { error: string })): void {
+  const at = o.at.toISOString();
+  const set = 'error' in o ? { error: o.error } : { status: 'released' as const, outcome: JSON.stringify(o.outcome) };
+  db.update(quarantine).set({ ...set, retries: o.retries, updatedAt: at }).where(eq(quarantine.id, o.id)).run();
+}

@@ -11,7 +11,7 @@ import type { Filter } from '../../src/intake/types';
 import { CommandDesk } from '../../src/intake/outcomes/command';
 import { Notifier, type Engineer } from '../../src/compose/notify';
 import type { Resolver } from '../../src/auth/dkim';
-import type { SlaPolicy } from '../../src/sla/clock';
+import type { SlaPolicy } from '../../src/sla/policy';
 import type { RequiredInfo } from '../../src/intake/create';
 import { Templates } from '../../src/compose/templates';
 import { BlobStore } from '../../src/storage/blobs';

@@ -1,7 +1,8 @@
 /**
  * The house rules of src/, read from the source itself with the TypeScript
  * compiler (ts.preProcessFile lists a file's imports without type-checking it):
- * no import cycle between the files of src/, and no file over 250 lines.
+ * no import cycle between the files of src/, no file over 250 lines, and no
+ * write to the database outside the request service (src/requests/) and src/db/.
  *
  * Type-only imports count: `import type { Automated } from './automated'` is
  * erased from the JavaScript, but it still ties the two files together (one
@@ -77,6 +78,22 @@ function lineCount(file: string): number {
   return text.split('\n').length - (text.endsWith('\n') ? 1 : 0); // as wc -l counts them
 }
 
+/**
+ * Where a file writes to the database: drizzle's insert/update/delete in a file that imports db/schema
+ * (whose tables they would take), or SQL that writes, in any file. Read off the text, so a write
+ * spelled another way is missed; these are the ways this code base writes.
+ */
+function writesIn(text: string, importsSchema: boolean): string[] {
+  const sqlWrites = text.match(/\b(INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|REPLACE\s+INTO)\b/gi) ?? [];
+  const drizzleWrites = importsSchema ? [...text.matchAll(/\.(?:insert|update|delete)\(\s*(\w+)\s*\)/g)].filter((m) => TABLES.has(m[1])).map((m) => m[0]) : [];
+  return [...sqlWrites, ...drizzleWrites];
+}
+
+/** The tables db/schema defines (`export const outbox = sqliteTable(...)`). */
+const TABLES = new Set([...fs.readFileSync(path.join(src, 'db', 'schema.ts'), 'utf8').matchAll(/export const (\w+) = sqliteTable\(/g)].map((m) => m[1]));
+
+const WRITERS = ['src/requests/', 'src/db/'];
+
 const files = sourceFiles(src);
 const { graph, unresolved } = importGraph(files);
 
@@ -104,6 +121,23 @@ describe('the cycle finder', () => {
   });
 });
 
+describe('the write finder', () => {
+  test('finds drizzle and SQL writes, and not a Map or a hash', () => {
+    expect([...TABLES]).toEqual(expect.arrayContaining(['tickets', 'messages', 'events', 'outbox', 'suppressions', 'quarantine', 'mailboxState']));
+    // Each line below written by hand: two drizzle writes, two SQL writes, then three that write nothing.
+    const text = [
+      'tx.update(outbox).set({ status: 1 }).run();',
+      'db.insert(tickets).values(v).run();',
+      "db.$client.prepare('UPDATE outbox SET status = ?').run(1);",
+      'tx.run(sql`DELETE FROM suppressions WHERE address = ${a}`);',
+      'seen.delete(uid); hash.update(`${a}`); db.select().from(outbox).all();',
+    ].join('\n');
+    expect(writesIn(text, true)).toEqual(['UPDATE outbox SET', 'DELETE FROM', '.update(outbox)', '.insert(tickets)']);
+    expect(writesIn(text, false)).toEqual(['UPDATE outbox SET', 'DELETE FROM']);
+    expect(writesIn('seen.delete(uid); hash.update(`${a}`);', true)).toEqual([]);
+  });
+});
+
 describe('src/', () => {
   test('every relative import names a file (so no edge is missed)', () => {
     expect(unresolved).toEqual([]);
@@ -124,5 +158,14 @@ describe('src/', () => {
   test(`no file over ${MAX_LINES} lines`, () => {
     const over = files.map((f) => ({ file: rel(f), lines: lineCount(f) })).filter((f) => f.lines > MAX_LINES);
     expect(over.map((f) => `${f.file}: ${f.lines} lines`)).toEqual([]);
+  });
+
+  test('only the request service and src/db/ write to the database', () => {
+    const writers = files
+      .map((f) => ({ file: rel(f), text: fs.readFileSync(f, 'utf8') }))
+      .filter((f) => !WRITERS.some((w) => f.file.startsWith(w)))
+      .map((f) => ({ file: f.file, writes: writesIn(f.text, (graph.get(f.file) ?? []).includes('src/db/schema.ts')) }))
+      .filter((f) => f.writes.length > 0);
+    expect(writers.map((f) => `${f.file}: ${f.writes.join(', ')}`)).toEqual([]);
   });
 });

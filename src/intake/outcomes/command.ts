@@ -4,7 +4,7 @@ import type { Notifier } from '../../compose/notify';
 import type { Engineer } from '../../compose/recipients';
 import type { Templates } from '../../compose/templates';
 import type { Tx } from '../../requests/tx';
-import type { SlaPolicy } from '../../sla/clock';
+import type { SlaPolicy } from '../../sla/policy';
 import type { Prepared } from '../prepared';
 import type { ThreadHit } from '../thread/types';
 import type { Outcome } from '../types';

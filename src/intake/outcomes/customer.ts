@@ -1,6 +1,6 @@
 import type { Tx } from '../../requests/tx';
 import { statusOf } from '../../requests/read';
-import { organisationOf } from '../../sla/clock';
+import { organisationOf } from '../../sla/policy';
 import { onCustomerReply } from '../../ticket/status';
 import { appendFollowUp } from '../append';
 import { createRequest, type Created } from '../create';

@@ -1,4 +1,4 @@
-import { assign, type Assignment } from '../../sla/clock';
+import { assign, type Assignment } from '../../sla/policy';
 import type { IntakeDeps } from '../deps';
 import type { Prepared } from '../prepared';
 import type { Roles } from '../roles';

@@ -5,7 +5,7 @@ import { recompute } from '../../../requests/ledger';
 import { attachmentsOf, firstInbound } from '../../../requests/read';
 import { amend, changeStatus } from '../../../requests/status';
 import type { TicketFields, TicketRow, Tx } from '../../../requests/tx';
-import { severityIn, type SlaPolicy } from '../../../sla/clock';
+import { severityIn, type SlaPolicy } from '../../../sla/policy';
 import type { Status } from '../../../ticket/status';
 import type { Reply } from './reply';
 

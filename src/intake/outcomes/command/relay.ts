@@ -4,7 +4,7 @@ import type { Templates } from '../../../compose/templates';
 import { markReacted } from '../../../requests/ledger';
 import { queueMail } from '../../../requests/mail';
 import { threadWith } from '../../../requests/read-thread';
-import type { SlaPolicy } from '../../../sla/clock';
+import type { SlaPolicy } from '../../../sla/policy';
 import type { Status } from '../../../ticket/status';
 import { tagSubject } from '../../../ticket/subject';
 import type { Change } from './apply';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/open';
-import { mailboxState } from '../db/schema';
+import type { Db } from './open';
+import { mailboxState } from './schema';
 
 /** UIDVALIDITY and the highest UID handled, per mailbox. */
 export interface FolderState {
