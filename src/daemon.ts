@@ -15,7 +15,7 @@ import { OutboxWorker } from './outbox/worker';
 import { recomputeProvisional } from './requests/ledger';
 import type { SlaPolicy } from './sla/policy';
 import { SlaPlans } from './sla/plans';
-import { SlaSweep } from './sla/sweep';
+import { SlaSweep } from './sweep/sweep';
 import cron, { type ScheduledTask } from 'node-cron';
 import { BlobStore } from './storage/blobs';
 import { createNumbering } from './ticket/numbering';

@@ -1,9 +1,12 @@
 import type { ResolvedMailbox } from '../config/load';
+import type { RateLimit } from '../config/schema';
 import type { Db } from '../db/open';
-import { SUMMARY_KIND, type RateLimit } from '../outbox/gate';
 import { queueMail } from '../requests/mail';
 import { heldFor, queuedSince } from '../requests/read-thread';
 import { formatLocalTime, type Templates } from './templates';
+
+/** The one mail that tells an engineer their notifications are held: outside the engineer caps, or it could never say so. */
+export const SUMMARY_KIND = 'held-summary';
 
 const SUBJECT = { ru: 'Уведомления задержаны', en: 'Notifications held back' } as const;
 

@@ -22,6 +22,8 @@ const engineerSchema = z.strictObject({
 });
 
 const rateLimit = z.strictObject({ minutes: z.number().positive(), max: z.number().int().nonnegative() });
+/** A cap: at most `max` mails in any `minutes`. */
+export type RateLimit = z.infer<typeof rateLimit>;
 
 export const configSchema = z
   .strictObject({

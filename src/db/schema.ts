@@ -237,3 +237,7 @@ export const quarantine = sqliteTable(
   },
   (t) => [index('quarantine_status_idx').on(t.status), uniqueIndex('quarantine_raw_uq').on(t.rawSha256)],
 );
+
+/** A request's row and one interval of its SLA ledger, as read (the SLA rules read them; the request service writes them). */
+export type TicketRow = typeof tickets.$inferSelect;
+export type LedgerRow = typeof slaIntervals.$inferSelect;

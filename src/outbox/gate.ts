@@ -1,9 +1,6 @@
+import { SUMMARY_KIND } from '../compose/held-summary';
+import type { RateLimit } from '../config/schema';
 import type { Db } from '../db/open';
-
-export interface RateLimit {
-  minutes: number;
-  max: number;
-}
 
 export interface GateOptions {
   perRecipient: readonly RateLimit[];
@@ -25,8 +22,6 @@ export interface Hold {
 /** Mail a person wrote (an engineer's answer relayed to the customer): never capped nor suppressed. */
 const HUMAN_KINDS = ['relay'];
 
-/** The one mail that tells an engineer their notifications are held: outside the engineer caps, or it could never say so. */
-export const SUMMARY_KIND = 'held-summary';
 
 /**
  * What a flood of customer mail multiplies into engineers' mail: notifications (new request, follow-up,

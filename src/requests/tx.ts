@@ -1,11 +1,10 @@
 import type { Db } from '../db/open';
-import type { attachments, messages, outbox, slaIntervals, tickets } from '../db/schema';
+import type { attachments, messages, outbox, tickets } from '../db/schema';
 
 /** The transaction every verb of the request service runs in (the caller opens it). */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-export type TicketRow = typeof tickets.$inferSelect;
-export type LedgerRow = typeof slaIntervals.$inferSelect;
+export type { LedgerRow, TicketRow } from '../db/schema';
 export type NewTicket = typeof tickets.$inferInsert;
 export type NewMessage = typeof messages.$inferInsert;
 export type NewAttachment = Omit<typeof attachments.$inferInsert, 'messageId'>;

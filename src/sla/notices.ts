@@ -1,4 +1,4 @@
-import type { LedgerRow, TicketRow } from '../requests/tx';
+import type { LedgerRow, TicketRow } from '../db/schema';
 import type { Config } from '../config/load';
 import { addBusinessTime, nextWorkingInstant, type Pause } from './calendar';
 import type { SlaPlans } from './plans';

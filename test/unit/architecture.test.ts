@@ -1,8 +1,10 @@
 /**
  * The house rules of src/, read from the source itself with the TypeScript
  * compiler (ts.preProcessFile lists a file's imports without type-checking it):
- * no import cycle between the files of src/, no file over 250 lines, and no
- * write to the database outside the request service (src/requests/) and src/db/.
+ * no import cycle between the files of src/, no file over 250 lines, no
+ * write to the database outside the request service (src/requests/) and src/db/,
+ * and no import between folders that the table in docs/ARCHITECTURE.md does not
+ * allow (the doc is the rule: a folder or an import it does not name fails here).
  *
  * Type-only imports count: `import type { Automated } from './automated'` is
  * erased from the JavaScript, but it still ties the two files together (one
@@ -94,6 +96,38 @@ const TABLES = new Set([...fs.readFileSync(path.join(src, 'db', 'schema.ts'), 'u
 
 const WRITERS = ['src/requests/', 'src/db/'];
 
+/** The room of src/ a file is in: its top folder (`intake/`), or itself when it sits in src/ (`clock.ts`). */
+function roomOf(file: string): string {
+  const parts = path.relative(src, path.join(root, file)).split(path.sep);
+  return parts.length > 1 ? `${parts[0]}/` : parts[0];
+}
+
+/** The folder table of docs/ARCHITECTURE.md: each row's room and the rooms it may import (its third cell's `code` spans). */
+function allowedImports(markdown: string): Map<string, string[]> {
+  const rows = markdown.split('\n').filter((l) => /^\| `[^`]+` \|/.test(l));
+  return new Map(
+    rows.map((l) => {
+      const cells = l.split('|').map((c) => c.trim());
+      return [cells[1].replace(/`/g, ''), [...cells[3].matchAll(/`([^`]+)`/g)].map((m) => m[1])];
+    }),
+  );
+}
+
+/** Every import from one room into another that `allowed` does not list, as "from → to (file → file)". */
+function forbiddenImports(g: Map<string, string[]>, allowed: Map<string, string[]>): string[] {
+  const bad: string[] = [];
+  for (const [file, targets] of g) {
+    const from = roomOf(file);
+    for (const target of targets) {
+      const to = roomOf(target);
+      if (to !== from && !(allowed.get(from) ?? []).includes(to)) bad.push(`${from} → ${to} (${file} → ${target})`);
+    }
+  }
+  return bad;
+}
+
+const ARCHITECTURE = fs.readFileSync(path.join(root, 'docs', 'ARCHITECTURE.md'), 'utf8');
+
 const files = sourceFiles(src);
 const { graph, unresolved } = importGraph(files);
 
@@ -138,6 +172,23 @@ describe('the write finder', () => {
   });
 });
 
+describe('the folder rule', () => {
+  test('reads the table and finds an import it does not allow', () => {
+    // A table written by hand: a may import b; b may import nothing.
+    const table = ['| folder | owns | may import |', '|---|---|---|', '| `a/` | x | `b/` `c.ts` |', '| `b/` | y | |'].join('\n');
+    const allowed = allowedImports(table);
+    expect([...allowed]).toEqual([
+      ['a/', ['b/', 'c.ts']],
+      ['b/', []],
+    ]);
+    const g = new Map([
+      ['src/a/one.ts', ['src/b/two.ts', 'src/a/three.ts']],
+      ['src/b/two.ts', ['src/a/one.ts']],
+    ]);
+    expect(forbiddenImports(g, allowed)).toEqual(['b/ → a/ (src/b/two.ts → src/a/one.ts)']);
+  });
+});
+
 describe('src/', () => {
   test('every relative import names a file (so no edge is missed)', () => {
     expect(unresolved).toEqual([]);
@@ -158,6 +209,15 @@ describe('src/', () => {
   test(`no file over ${MAX_LINES} lines`, () => {
     const over = files.map((f) => ({ file: rel(f), lines: lineCount(f) })).filter((f) => f.lines > MAX_LINES);
     expect(over.map((f) => `${f.file}: ${f.lines} lines`)).toEqual([]);
+  });
+
+  test('docs/ARCHITECTURE.md has a row for every folder of src/, and no more', () => {
+    const rooms = [...new Set(files.map((f) => roomOf(rel(f))))].sort();
+    expect([...allowedImports(ARCHITECTURE).keys()].sort()).toEqual(rooms);
+  });
+
+  test('every import between folders is one docs/ARCHITECTURE.md allows', () => {
+    expect(forbiddenImports(graph, allowedImports(ARCHITECTURE))).toEqual([]);
   });
 
   test('only the request service and src/db/ write to the database', () => {

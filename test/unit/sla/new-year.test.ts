@@ -21,7 +21,7 @@ import { loadConfig } from '../../../src/config/load';
 import { slaPolicy } from '../../../src/daemon';
 import { slaReportCommand } from '../../../src/cli/sla-command';
 import { slaReport } from '../../../src/sla/report';
-import { SlaSweep } from '../../../src/sla/sweep';
+import { SlaSweep } from '../../../src/sweep/sweep';
 import { Templates } from '../../../src/compose/templates';
 import { buildMail } from '../../support/mails';
 import { root, tmpDir } from '../../support/env';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { replyAddress } from '../../../src/auth/token';
 import { loadConfig } from '../../../src/config/load';
 import { slaPolicy } from '../../../src/daemon';
-import { SlaSweep } from '../../../src/sla/sweep';
+import { SlaSweep } from '../../../src/sweep/sweep';
 import { Templates } from '../../../src/compose/templates';
 import { buildMail } from '../../support/mails';
 import { root } from '../../support/env';

@@ -12,8 +12,8 @@ import { addEvent } from '../requests/sqlite';
 import { changeStatus } from '../requests/status';
 import type { LedgerRow, TicketRow, Tx } from '../requests/tx';
 import { tagSubject } from '../ticket/subject';
-import { plannedNotices, type PlannedNotice } from './notices';
-import type { SlaPlans } from './plans';
+import { plannedNotices, type PlannedNotice } from '../sla/notices';
+import type { SlaPlans } from '../sla/plans';
 
 export interface SweepDeps {
   db: Db;
