@@ -78,6 +78,9 @@ export class MailboxWatcher {
       }
     } finally {
       end.dispose();
+      // A session that ends by itself closes its client: imapflow keeps the socket of a failed login
+      // open (and every reconnect would leave one more). On stop, stop() logs the client out.
+      if (!this.halt.signal.aborted) client.close();
     }
     if (!this.halt.signal.aborted) throw new Error('connection closed');
   }

@@ -62,6 +62,7 @@ export class FakeImap extends EventEmitter {
     this.close();
   }
   close(): void {
+    this.call('close');
     if (this.closed) return;
     this.closed = true;
     this.usable = false;

@@ -77,6 +77,16 @@ test('reconnects after 200, 400, 800 ms, doubling up to the 2 s cap: each attemp
   expect(t.at('connect')).toHaveLength(6);
 });
 
+test('a connection that fails is closed before the next is made (imapflow leaves a failed login\'s socket open)', async () => {
+  const t = watcher([{ refuse: Object.assign(new Error('Command failed'), { authenticationFailed: true }) }]);
+  t.w.start();
+  await t.clock.advanceAsync(0);
+  await t.clock.advanceAsync(200);
+  // Each of the two clients: connect, then close at the same fake time (the failure), before the next connect.
+  expect(t.clients.map((c) => c.calls.map((x) => `${x.what}@${x.at - t.clock.now().getTime() + 200}`))).toEqual([['connect@0', 'close@0'], ['connect@200', 'close@200']]);
+  await t.stop();
+});
+
 test('a session that lasted longer than the cap starts the backoff again from 200 ms; a short one does not', async () => {
   // Connection 1 refused; 2 up for 1 s; 3 up for 2.5 s (longer than max 2 s); 4 and on refused.
   const t = watcher([{ refuse: refused() }, {}, {}, { refuse: refused() }]);
