@@ -12,7 +12,7 @@ const { openDb } = require('../dist/db/open');
 const { systemClock } = require('../dist/clock');
 const { OutboxWorker } = require('../dist/outbox/worker');
 const { smtpMailer } = require('../dist/outbox/mailer');
-const { queueFrom } = require('../dist/outbox/queue');
+const { queueMail } = require('../dist/requests/mail');
 const { support, RUNS, seeded, writeConfig, withServers, waitFor, median, fmt, runAlone } = require('./lib');
 
 const N = Number(process.env.BENCH_REPLIES ?? 2000);
@@ -49,7 +49,7 @@ async function outbox(servers, mails, work, r) {
   const db = openDb(dataDir, { migrate: true });
   const now = systemClock.now();
   db.transaction((tx) => {
-    for (const m of mails) queueFrom(tx, mailbox, { ticketId: null, kind: 'registration', to: m.to, subject: m.subject, text: m.text, messageId: m.messageId }, now);
+    for (const m of mails) queueMail(tx, { from: mailbox, mail: { ticketId: null, kind: 'registration', to: m.to, subject: m.subject, text: m.text, messageId: m.messageId }, at: now });
   });
   const mailer = smtpMailer(mailbox);
   const worker = new OutboxWorker({ db, clock: systemClock, log: pino({ level: 'silent' }), mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 60_000, concurrency: mailbox.smtp.max_connections,

@@ -12,7 +12,7 @@ const { openDb } = require('../dist/db/open');
 const { loadConfig } = require('../dist/config/load');
 const { slaPolicy } = require('../dist/daemon');
 const { SlaSweep } = require('../dist/sweep/sweep');
-const { Templates } = require('../dist/outbox/templates');
+const { Templates } = require('../dist/compose/templates');
 const { FakeClock } = require('../dist/clock');
 const { root, RUNS, median, fmt, runAlone } = require('./lib');
 
