@@ -62,7 +62,10 @@ export class MailboxWatcher {
     const client = (this.d.connect ?? defaultConnect)(mailbox, onIdle);
     this.client = client;
     const end = sessionEnd(client, this.halt.signal);
-    client.on('error', (err: Error) => log.warn({ event: 'imap.error', err: { message: err.message } }, 'imap.error'));
+    // The close that stop() makes (a connect or a command cut short) is no error of the server's: not logged.
+    client.on('error', (err: Error) => {
+      if (!this.halt.signal.aborted) log.warn({ event: 'imap.error', err: { message: err.message } }, 'imap.error');
+    });
     try {
       const uidValidity = await openFolder(client, this.d);
       const scan = () => this.scanner.request(client, uidValidity);

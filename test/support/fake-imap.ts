@@ -7,6 +7,8 @@ export interface FakeImapOptions {
   /** connect() rejects with this (a server that is down). */
   refuse?: Error & { code?: string };
   idle?: boolean;
+  /** connect() waits until close(), then rejects, and the client emits 'error', as imapflow does when closed while connecting. */
+  hang?: boolean;
   /** UID → raw message in the watched folder. */
   messages?: Map<number, Buffer>;
 }
@@ -34,6 +36,12 @@ export class FakeImap extends EventEmitter {
   async connect(): Promise<void> {
     this.call('connect');
     if (this.o.refuse) throw this.o.refuse;
+    if (this.o.hang) {
+      await new Promise<void>((resolve) => this.once('close', resolve));
+      const err = new Error('Connection not available');
+      this.emit('error', err);
+      throw err;
+    }
     this.usable = true;
   }
   async list() {

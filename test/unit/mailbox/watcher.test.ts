@@ -87,6 +87,17 @@ test('a connection that fails is closed before the next is made (imapflow leaves
   await t.stop();
 });
 
+test('stopped while connecting: the connect cut short is logged as no error, and nothing reconnects', async () => {
+  const t = watcher([{ hang: true }]);
+  t.w.start();
+  await t.clock.advanceAsync(0);
+  expect(t.at('connect')).toEqual([0]);
+  await t.stop();
+  expect(t.events('imap.error')).toEqual([]);
+  expect(t.events('imap.reconnect')).toEqual([]);
+  expect(t.clock.pending()).toBe(0);
+});
+
 test('a session that lasted longer than the cap starts the backoff again from 200 ms; a short one does not', async () => {
   // Connection 1 refused; 2 up for 1 s; 3 up for 2.5 s (longer than max 2 s); 4 and on refused.
   const t = watcher([{ refuse: refused() }, {}, {}, { refuse: refused() }]);
