@@ -48,7 +48,7 @@ export function spamCommands(program: Command, io: Io, clock: Clock, configOptio
       );
     });
   s.command('release')
-    .description('process it as a normal mail (its spam headers not read again), as the daemon would')
+    .description("process it as a normal mail (its spam headers not read again), as the daemon would; its replies go on the daemon's next outbox pass")
     .argument('<id>')
     .option(...configOption)
     .action(async (id, o) => done(await release(io, id, o.config, clock)));
@@ -80,7 +80,7 @@ async function release(io: Io, id: string, configFile: string | undefined, clock
     }
     releasedSpam(db, { id: r.id, outcome, by: 'admin', at: clock.now() });
     io.out(JSON.stringify({ id: r.id, released: true, ...outcome }));
-    await services.outbox.flush();
+    // What it queued is sent by the daemon's outbox on its next pass: sent from here too, it could go twice.
     return 0;
   } finally {
     for (const m of services.mailers.values()) m.close();
