@@ -7,6 +7,7 @@ import { listTickets, showTicket } from './cli/tickets-command';
 import { EX_TEMPFAIL, ingestCommand } from './cli/ingest-command';
 import { outboxList, outboxRelease } from './cli/outbox-command';
 import { quarantineList, quarantineRetry, quarantineShow } from './cli/quarantine-command';
+import { spamCommands } from './cli/spam-command';
 import { suppressionsClear, suppressionsList } from './cli/suppressions-command';
 import { slaDue, slaReportCommand } from './cli/sla-command';
 import { calendarShow } from './cli/calendar-command';
@@ -168,6 +169,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .action(async (id, o) => {
       code = await quarantineRetry(io, id, o, systemClock);
     });
+
+  spamCommands(program, io, systemClock, configOption, (c) => (code = c));
 
   const ob = program.command('outbox').description('mail waiting to be sent, and mail a cap or a bounce suppression holds back');
   ob.command('list')

@@ -101,6 +101,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger, opts: {
     sla,
     ownAddresses: config.mailboxes.flatMap((m) => m.addresses),
     trustedAuthservId: config.security.trusted_authserv_id,
+    spam: config.intake.spam,
     log: log.child({ component: 'intake' }),
     blobs,
     numbering: createNumbering({
@@ -142,6 +143,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger, opts: {
           return { sha256: r.sha256, size: r.size, file: blobs.raw.pathOf(r.sha256) };
         },
         reconnect: { initialMs: config.reconnect.initial_seconds * 1000, maxMs: config.reconnect.max_seconds * 1000 },
+        readsSpam: config.intake.spam.trusted,
       }),
   );
   const shutdown = async () => {

@@ -13,6 +13,8 @@ const imapSchema = z.strictObject({
   poll_seconds: z.number().positive().default(60),
   /** Where a message that cannot be processed is moved (it is also kept in the database). */
   quarantine_folder: z.string().min(1).default('Helpdesk/Quarantine'),
+  /** Where spam is moved (intake.spam; it is also kept in the database, for `helpdesk spam`). */
+  spam_folder: z.string().min(1).default('Helpdesk/Spam'),
   after: z
     .strictObject({
       action: z.enum(['move', 'flag']).default('move'),

@@ -22,6 +22,25 @@ const engineerSchema = z.strictObject({
 });
 
 const rateLimit = z.strictObject({ minutes: z.number().positive(), max: z.number().int().nonnegative() });
+const spamRule = z
+  .strictObject({
+    header: z.string().regex(/^[\x21-\x39\x3b-\x7e]+$/, 'not a header name'),
+    is: z.array(z.string().min(1)).min(1).optional(),
+    starts_with: z.array(z.string().min(1)).min(1).optional(),
+    above: z.number().optional(),
+  })
+  .refine((r) => [r.is, r.starts_with, r.above].filter((x) => x !== undefined).length === 1, 'give exactly one of is, starts_with, above');
+/** The defaults: SpamAssassin, rspamd, Yandex, and a score over the usual thresholds (SpamAssassin 5, rspamd's "add header" 6). */
+export const DEFAULT_SPAM_RULES: readonly z.infer<typeof spamRule>[] = [
+  { header: 'X-Spam-Flag', is: ['YES'] },
+  { header: 'X-Spam-Status', starts_with: ['Yes'] },
+  { header: 'X-Spam', is: ['Yes'] },
+  { header: 'X-Spam-Action', is: ['reject', 'add header', 'rewrite subject'] },
+  { header: 'X-Yandex-Spam', is: ['4'] },
+  { header: 'X-Spam-Score', above: 5 },
+  { header: 'X-Rspamd-Score', above: 6 },
+];
+
 /** A cap: at most `max` mails in any `minutes`. */
 export type RateLimit = z.infer<typeof rateLimit>;
 
@@ -95,6 +114,22 @@ export const configSchema = z
         }),
       )
       .default([]),
+    intake: z
+      .strictObject({
+        spam: z
+          .strictObject({
+            /**
+             * The spam headers are read only when a filter of the admin's, in front of the desk, writes them
+             * (and removes the sender's own); then only the topmost of each header is read. Off by default:
+             * anyone can write X-Spam-Flag into their mail.
+             */
+            trusted: z.boolean().default(false),
+            /** What in a header means spam; the defaults read SpamAssassin, rspamd, Yandex and the two score headers. */
+            rules: z.array(spamRule).min(1).default(() => DEFAULT_SPAM_RULES.map((r) => structuredClone(r))),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
     limits: z
       .strictObject({
         attachment_max_bytes: z.number().int().positive().default(25 * 1024 * 1024),

@@ -217,26 +217,8 @@ export const slaNotices = sqliteTable(
   (t) => [uniqueIndex('sla_notices_uq').on(t.ticketId, t.kind)],
 );
 
-/** Mail that could not be processed: kept raw (content-addressed) with its error, to be retried. */
-export const quarantine = sqliteTable(
-  'quarantine',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    mailbox: text('mailbox').notNull(),
-    rawSha256: text('raw_sha256').notNull(),
-    messageId: text('message_id'),
-    subject: text('subject'),
-    fromAddress: text('from_address'),
-    error: text('error').notNull(),
-    retries: integer('retries').notNull().default(0),
-    status: text('status', { enum: ['held', 'released'] }).notNull().default('held'),
-    outcome: text('outcome'),
-    receivedAt: text('received_at').notNull(),
-    createdAt: text('created_at').notNull(),
-    updatedAt: text('updated_at').notNull(),
-  },
-  (t) => [index('quarantine_status_idx').on(t.status), uniqueIndex('quarantine_raw_uq').on(t.rawSha256)],
-);
+
+export { quarantine, spam } from './held';
 
 /** A request's row and one interval of its SLA ledger, as read (the SLA rules read them; the request service writes them). */
 export type TicketRow = typeof tickets.$inferSelect;

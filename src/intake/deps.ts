@@ -11,7 +11,7 @@ import type { RequiredInfo } from './create';
 import type { Tx } from '../requests/tx';
 import type { Prepared } from './prepared';
 import type { ThreadHit } from './thread/types';
-import type { Filter, Outcome } from './types';
+import type { Filter, FilterContext, Outcome } from './types';
 
 export interface IntakeDeps {
   db: Db;
@@ -26,6 +26,8 @@ export interface IntakeDeps {
   ownAddresses: readonly string[];
   /** Our receiving server's authserv-id (security.trusted_authserv_id): its dmarc=fail disowns a customer's From. */
   trustedAuthservId?: string;
+  /** The spam filter in front of the desk (intake.spam); absent: no spam header is read. */
+  spam?: FilterContext['spam'];
   log: Logger;
   attachmentMaxBytes: number;
   /** How long after `resolved` a customer's reply reopens the request (after that it opens a new one). */

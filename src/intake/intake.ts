@@ -90,7 +90,7 @@ export class Intake {
   private judge(r: Received): { outcome: Outcome; report: () => void } {
     const { log, numbering, db } = this.deps;
     const { input, mail, raw } = r;
-    const ctx = { db, mail, input, sha256: raw.sha256, numbering, roles: this.roles, trustedAuthservId: this.deps.trustedAuthservId };
+    const ctx = { db, mail, input, sha256: raw.sha256, numbering, roles: this.roles, trustedAuthservId: this.deps.trustedAuthservId, spam: this.deps.spam };
     const verdicts = this.filters.map((f) => f.run(ctx)).filter((v): v is Verdict => v !== null);
     const ignored = (ticketNumber: string | null) => ({
       outcome: { outcome: 'ignored', reason: 'duplicate', ticketNumber, messageId: mail.messageId } as Outcome,

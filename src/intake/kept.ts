@@ -1,4 +1,5 @@
 import type { Automated } from '../mail/automated';
+import { keepSpam } from '../requests/spam';
 import type { Tx } from '../requests/tx';
 import { keepInbound, type Prepared } from './prepared';
 import type { ThreadHit } from './thread/types';
@@ -23,4 +24,15 @@ export function engineerMachine(tx: Tx, p: Prepared, hit: ThreadHit | undefined,
   const ticketId = hit?.ticketId ?? null;
   keepInbound(tx, p, { ticketId, at: now, event: { type: 'engineer.automated', actor: p.mail.from?.address ?? 'unknown', data: { kind: automated.kind, reason: automated.reason } } });
   return { outcome: 'ignored', reason: 'automated', ticketNumber: hit?.number ?? null, messageId: p.mail.messageId };
+}
+
+/**
+ * Spam, as the trusted filter in front of the desk marked it: kept apart
+ * (raw, with the rule that matched) for `helpdesk spam`, in no request and
+ * never answered, so a forged sender gets no backscatter from us.
+ */
+export function keptAsSpam(tx: Tx, p: Prepared, verdict: string, now: Date): Extract<Outcome, { outcome: 'spam' }> {
+  const { mail, input } = p;
+  const spamId = keepSpam(tx, { rawSha256: p.raw.sha256, mailbox: input.mailbox.name, messageId: mail.messageId, subject: mail.subject, fromAddress: mail.from?.address ?? null, verdict, receivedAt: input.receivedAt, at: now });
+  return { outcome: 'spam', ticketNumber: null, messageId: mail.messageId, spamId, verdict };
 }

@@ -5,6 +5,7 @@ import type { FailedRecipient } from '../mail/dsn';
 import type { ParsedEmail } from '../mail/parse';
 import type { Db } from '../db/open';
 import type { Numbering } from '../ticket/numbering';
+import type { SpamRule } from '../mail/spam';
 import type { Roles } from './roles';
 import type { ThreadHit } from './thread/types';
 
@@ -18,6 +19,8 @@ export interface IntakeInput {
   imapUid?: number;
   /** SMTP MAIL FROM when known ("" = null sender). */
   envelopeSender?: string;
+  /** Released from spam by an admin (`helpdesk spam release`): its spam headers are not read again. */
+  notSpam?: boolean;
 }
 
 /** What a filter says about a message. The runner decides once, from all verdicts. */
@@ -31,7 +34,8 @@ export type Verdict =
   | { filter: string; followUpOf: ThreadHit }
   | { filter: string; strangerTo: ThreadHit }
   | { filter: string; statusQuery: { number: string | null } }
-  | { filter: string; bounceOf: BounceOf };
+  | { filter: string; bounceOf: BounceOf }
+  | { filter: string; spam: string };
 
 /** A bounce, and the request and outbox row of the mail it returns (null when it returns none of ours). */
 export interface BounceOf {
@@ -45,7 +49,7 @@ export interface BounceOf {
   recipients: FailedRecipient[];
 }
 
-type VerdictKey = 'duplicateOf' | 'idReused' | 'forged' | 'unproven' | 'automated' | 'noReply' | 'followUpOf' | 'strangerTo' | 'statusQuery' | 'bounceOf';
+type VerdictKey = 'duplicateOf' | 'idReused' | 'forged' | 'unproven' | 'automated' | 'noReply' | 'followUpOf' | 'strangerTo' | 'statusQuery' | 'bounceOf' | 'spam';
 
 /** What the first filter that said `key` said, or undefined. */
 export function verdictOf<K extends VerdictKey>(verdicts: readonly Verdict[], key: K): Extract<Verdict, Record<K, unknown>>[K] | undefined {
@@ -63,6 +67,8 @@ export interface FilterContext {
   roles: Roles;
   /** Our receiving server's authserv-id: only its topmost Authentication-Results is believed. */
   trustedAuthservId?: string;
+  /** The spam filter in front of the desk (intake.spam); absent or untrusted: no spam header is read. */
+  spam?: { trusted: boolean; rules: readonly SpamRule[] };
 }
 
 export interface Filter {
@@ -81,6 +87,7 @@ export interface Filter {
  * - answered: a status query answered;
  * - bounced: a delivery failure of our mail;
  * - ignored: kept and acted on in no way (a duplicate, a loop, a forged sender, an engineer's machine);
+ * - spam: the trusted spam filter in front of the desk marked it; kept for `helpdesk spam`, never answered;
  * - quarantined: processing failed; the caller (watcher, `helpdesk ingest`) keeps it (intake/quarantine).
  */
 export type Outcome =
@@ -91,4 +98,5 @@ export type Outcome =
   | { outcome: 'answered'; ticketNumber: string | null; messageId: string | null; answered: boolean }
   | { outcome: 'bounced'; ticketNumber: string | null; messageId: string | null; recipients: string[]; suppressed: string[]; internal?: string[] }
   | { outcome: 'ignored'; reason: 'duplicate' | 'loop' | 'forged' | 'automated'; ticketNumber: string | null; messageId: string | null }
+  | { outcome: 'spam'; ticketNumber: null; messageId: string | null; spamId: number; verdict: string }
   | { outcome: 'quarantined'; ticketNumber: null; messageId: string | null; quarantineId: number; error: string };

@@ -37,6 +37,13 @@ class Failure {
   constructor(readonly error: unknown) {}
 }
 
+/** What intake committed of a batch: every UID it decided, those of them kept as spam, and how many it deferred. */
+export interface Taken {
+  done: number[];
+  spam: number[];
+  deferred: number;
+}
+
 /**
  * One batch of fetched messages through intake: its first stage for the
  * messages side by side, their decisions in one commit, a message that
@@ -47,14 +54,15 @@ export class BatchPipeline {
   constructor(private readonly d: BatchDeps) {}
 
   /**
-   * Takes a batch in. Returns the UIDs intake committed and how many were
-   * deferred; null when the watcher stopped before anything was decided
+   * Takes a batch in. Returns the UIDs intake committed (and of them, those
+   * it kept as spam) and how many were deferred; null when the watcher stopped before anything was decided
    * (the batch stays in the folder).
    */
-  async take(client: ImapFlow, batch: readonly Pending[], signal: AbortSignal): Promise<{ done: number[]; deferred: number } | null> {
+  async take(client: ImapFlow, batch: readonly Pending[], signal: AbortSignal): Promise<Taken | null> {
     const received = await this.receiveAll(batch);
     if (signal.aborted) return null;
     const done: number[] = [];
+    const spam: number[] = [];
     let deferred = 0;
     // The decisions come in the order of the messages received; a failed one keeps its error.
     const decided = this.decideAll(received.filter((r): r is Received => !(r instanceof Failure)));
@@ -63,10 +71,11 @@ export class BatchPipeline {
       const d = r instanceof Failure ? { error: r.error } : decided.shift()!;
       if ('outcome' in d) {
         done.push(m.uid);
+        if (d.outcome.outcome === 'spam') spam.push(m.uid);
         this.d.log.debug({ event: 'imap.message.done', uid: m.uid, outcome: d.outcome.outcome, action: this.d.mailbox.imap.after.action }, 'imap.message.done');
       } else if (await this.failed(client, m, d.error)) deferred++;
     }
-    return { done, deferred };
+    return { done, spam, deferred };
   }
 
   /**
@@ -74,17 +83,21 @@ export class BatchPipeline {
    * flags) the stored messages in one command. The database runs with
    * synchronous=NORMAL, whose commits a power cut may undo; this one sync
    * makes the batch's commits durable before the mails leave the folder.
+   * Spam goes to the spam folder whatever the after action.
    */
-  async putAway(client: ImapFlow, uidValidity: number, uids: number[]): Promise<void> {
+  async putAway(client: ImapFlow, uidValidity: number, taken: Pick<Taken, 'done' | 'spam'>): Promise<void> {
+    const uids = taken.done.filter((uid) => !taken.spam.includes(uid));
     const { mailbox, db, clock } = this.d;
     const { after } = mailbox.imap;
     const state = readState(db, mailbox.name);
     db.$client.pragma('synchronous = FULL');
     try {
-      writeState(db, mailbox.name, { uidValidity, lastUid: Math.max(...uids, state?.lastUid ?? 0) }, clock.now());
+      writeState(db, mailbox.name, { uidValidity, lastUid: Math.max(...taken.done, state?.lastUid ?? 0) }, clock.now());
     } finally {
       db.$client.pragma('synchronous = NORMAL');
     }
+    if (taken.spam.length > 0) await client.messageMove(taken.spam.join(','), mailbox.imap.spam_folder, { uid: true });
+    if (uids.length === 0) return;
     if (after.action === 'move') await client.messageMove(uids.join(','), after.folder, { uid: true });
     else await client.messageFlagsAdd(uids.join(','), [after.flag], { uid: true });
   }

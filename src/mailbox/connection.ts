@@ -38,16 +38,17 @@ export async function reconnecting(
 }
 
 /**
- * Connects, makes the folders mail is put away in, opens the watched folder
+ * Connects, makes the folders mail is put away in (the spam folder only when spam is read), opens the watched folder
  * and records its UIDVALIDITY (keeping the last UID handled while it stays
  * the same); returns it.
  */
-export async function openFolder(client: ImapFlow, o: { mailbox: ResolvedMailbox; db: Db; clock: Clock; log: Logger }): Promise<number> {
+export async function openFolder(client: ImapFlow, o: { mailbox: ResolvedMailbox; db: Db; clock: Clock; log: Logger; readsSpam?: boolean }): Promise<number> {
   const { mailbox, db, clock, log } = o;
   await client.connect();
   log.info({ event: 'imap.connected', host: mailbox.imap.host, idle: client.capabilities.has('IDLE') }, 'imap.connected');
   if (mailbox.imap.after.action === 'move') await ensureFolder(client, mailbox.imap.after.folder);
   await ensureFolder(client, mailbox.imap.quarantine_folder);
+  if (o.readsSpam) await ensureFolder(client, mailbox.imap.spam_folder);
   const opened = await client.mailboxOpen(mailbox.imap.folder);
   const uidValidity = Number(opened.uidValidity);
   const state = readState(db, mailbox.name);

@@ -107,7 +107,7 @@ export class Scanner {
       // Only what intake committed leaves the folder; a crash before this line means it is seen again, as a duplicate.
       // The MOVE goes on while the next batch is processed; a failed one ends the scan at the next await.
       await moving;
-      moving = taken.done.length > 0 ? batches.putAway(client, uidValidity, taken.done) : null;
+      moving = taken.done.length > 0 ? batches.putAway(client, uidValidity, taken) : null;
       moving?.catch(() => undefined);
     }
     await moving;

@@ -10,6 +10,8 @@ export interface WatcherDeps extends BatchDeps {
   reconnect: { initialMs: number; maxMs: number };
   /** Where a large message is streamed as it is fetched, so that it is never whole in memory (absent: fetched into memory). */
   spool?: (stream: Readable) => Promise<StoredRaw>;
+  /** Intake reads the spam filter's verdict (intake.spam.trusted): spam is moved to the spam folder, made at connect. */
+  readsSpam?: boolean;
   /** For tests: how the IMAP client is made. */
   connect?: Connect;
 }

@@ -8,6 +8,7 @@ import { Intake } from '../../src/intake/intake';
 import type { Mailer } from '../../src/outbox/mailer';
 import { OutboxWorker, type OutboxOptions } from '../../src/outbox/worker';
 import type { Filter } from '../../src/intake/types';
+import type { IntakeDeps } from '../../src/intake/deps';
 import { CommandDesk } from '../../src/intake/outcomes/command';
 import { Notifier, type Engineer } from '../../src/compose/notify';
 import type { Resolver } from '../../src/auth/dkim';
@@ -28,7 +29,7 @@ export function mailbox(over: Partial<ResolvedMailbox> = {}): ResolvedMailbox {
     time_zone: 'Europe/Moscow',
     addresses: ['support@example.test'],
     from_name: 'Служба поддержки',
-    imap: { host: 'h', port: 993, tls: true, user: 'u', password: new Secret('p'), folder: 'INBOX', poll_seconds: 60, quarantine_folder: 'Quarantine', after: { action: 'move', folder: 'Stored', flag: '$HelpdeskStored' } },
+    imap: { host: 'h', port: 993, tls: true, user: 'u', password: new Secret('p'), folder: 'INBOX', poll_seconds: 60, quarantine_folder: 'Quarantine', spam_folder: 'Spam', after: { action: 'move', folder: 'Stored', flag: '$HelpdeskStored' } },
     smtp: { host: 'h', port: 587, secure: false, require_tls: false, max_connections: 4 },
     ...over,
   };
@@ -42,7 +43,7 @@ export const ENGINEERS: Engineer[] = [
 export const TOKEN_SECRET = new Secret('test-token-secret');
 
 export function intakeHarness(
-  opts: { attachmentMaxBytes?: number; templatesDir?: string; start?: string; filters?: readonly Filter[]; engineers?: readonly Engineer[]; dkimResolver?: Resolver; sla?: SlaPolicy; requiredInfo?: RequiredInfo; ownAddresses?: readonly string[] } = {},
+  opts: { attachmentMaxBytes?: number; templatesDir?: string; start?: string; filters?: readonly Filter[]; engineers?: readonly Engineer[]; dkimResolver?: Resolver; sla?: SlaPolicy; requiredInfo?: RequiredInfo; ownAddresses?: readonly string[]; spam?: IntakeDeps['spam'] } = {},
 ) {
   const dataDir = tmpDir('unit');
   const db = openDb(dataDir, { migrate: true });
@@ -69,6 +70,7 @@ export function intakeHarness(
     onQueued: () => queued++,
     dkimResolver: opts.dkimResolver ?? (async () => Promise.reject(Object.assign(new Error('no DNS in unit tests'), { code: 'ENOTFOUND' }))),
     filters: opts.filters,
+    spam: opts.spam,
   });
   const all = <T>(sql: string, ...p: unknown[]) => db.$client.prepare(sql).all(...p) as T[];
   return { dataDir, db, clock, intake, all, queuedCalls: () => queued, close: () => db.$client.close() };

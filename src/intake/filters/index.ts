@@ -1,5 +1,6 @@
 import type { Filter } from '../types';
 import { duplicate } from './10-duplicate';
+import { spam } from './12-spam';
 import { forgedSender } from './15-forged-sender';
 import { automated } from './20-automated';
 import { bounce } from './25-bounce';
@@ -8,4 +9,4 @@ import { statusQueryFilter } from './35-status-query';
 import { thread } from './40-thread';
 
 /** The intake filters, in the order they run (the file names show it too). */
-export const filters: readonly Filter[] = [duplicate, forgedSender, automated, bounce, noReply, statusQueryFilter, thread];
+export const filters: readonly Filter[] = [duplicate, spam, forgedSender, automated, bounce, noReply, statusQueryFilter, thread];

@@ -45,6 +45,9 @@ const REPORTS: Reporters = {
     );
     if (o.replyQueued || notified > 0) wake();
   },
+  spam: (o, { log, p }) => {
+    log.warn({ event: 'intake.message.spam', messageId: p.mail.messageId, from: p.mail.from?.address, spamId: o.spamId, verdict: o.verdict }, 'intake.message.spam');
+  },
   quarantined: () => undefined, // logged by the caller that quarantines (intake never decides it)
 };
 

@@ -18,6 +18,8 @@ export interface Seen {
   forged?: string;
   query?: { number: string | null };
   bounce?: Extract<Verdict, { bounceOf: unknown }>['bounceOf'];
+  /** The spam rule that matched (only with intake.spam.trusted). */
+  spam?: string;
   mayAnswer: boolean;
   /** Plan and severity a new request would get (machines' mail gets no SLA). */
   assignment: Assignment | null;
@@ -44,6 +46,7 @@ export function see(p: Prepared, deps: IntakeDeps): Seen {
     forged: verdictOf(p.verdicts, 'forged'),
     query: verdictOf(p.verdicts, 'statusQuery'),
     bounce: verdictOf(p.verdicts, 'bounceOf'),
+    spam: verdictOf(p.verdicts, 'spam'),
     mayAnswer: !verdictOf(p.verdicts, 'noReply'),
     assignment: sla && !automated ? assign(sla, p.mail.from?.address, p.mail.subject, p.mail.text) : null,
   };

@@ -1,7 +1,7 @@
 import type { Tx } from '../../requests/tx';
 import { answerStatus } from '../answer-status';
 import { deliveryFailure } from '../bounce';
-import { engineerMachine, keptAlone } from '../kept';
+import { engineerMachine, keptAlone, keptAsSpam } from '../kept';
 import type { Prepared } from '../prepared';
 import { engineerReply } from './command';
 import { followUp, newRequest, refused, type Routed } from './customer';
@@ -32,6 +32,8 @@ export const OUTCOMES: readonly Row[] = [
       return { outcome: r.internal.length > 0 ? { ...r.outcome, internal: r.internal } : r.outcome, notified: r.notified };
     },
   },
+  // After the bounce row: a delivery failure is kept as one whatever a filter thought of it (only one that proves it returns our mail changes anything).
+  { name: 'spam', when: (s) => !!s.spam, act: (tx, p, s, now) => alone(keptAsSpam(tx, p, s.spam!, now)) },
   { name: 'engineer machine', when: (s) => s.fromEngineer && !!s.automated, act: (tx, p, s, now) => alone(engineerMachine(tx, p, s.hit, s.automated!, now)) },
   {
     name: 'status query',

@@ -187,3 +187,14 @@ describe('a numbering that cannot work is refused (issue 11, class 7)', () => {
     expect(() => parseConfig(withNumbering(yaml), examplePath, secrets)).not.toThrow();
   });
 });
+
+test('intake.spam: off by default with the default rules; a rule with none or two of is/starts_with/above, or a bad header name, is refused at its key', () => {
+  const bare = parseConfig(example.replace(/\nintake:\n(?: {2,}.*\n|\n(?= ))*/, '\n'), examplePath, secrets);
+  expect(bare.intake.spam.trusted).toBe(false);
+  expect(bare.intake.spam.rules.map((r) => r.header)).toEqual(['X-Spam-Flag', 'X-Spam-Status', 'X-Spam', 'X-Spam-Action', 'X-Yandex-Spam', 'X-Spam-Score', 'X-Rspamd-Score']);
+  expect(bare.mailboxes[0].imap.spam_folder).toBe('Helpdesk/Spam');
+  const rules = (yaml: string) => example.replace("      - { header: X-Spam-Flag, is: ['YES'] }                                  # SpamAssassin", yaml);
+  expect(problems(rules('      - { header: X-Spam-Flag }'))).toEqual([{ path: 'intake.spam.rules[0]', line: expect.any(Number), message: 'give exactly one of is, starts_with, above' }]);
+  expect(problems(rules("      - { header: X-Spam-Flag, is: ['YES'], above: 3 }"))[0]).toMatchObject({ path: 'intake.spam.rules[0]', message: 'give exactly one of is, starts_with, above' });
+  expect(problems(rules("      - { header: 'X Spam:', is: ['YES'] }"))[0]).toMatchObject({ path: 'intake.spam.rules[0].header', message: 'not a header name' });
+});
