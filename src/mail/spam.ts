@@ -28,15 +28,16 @@ export function spamVerdict(headers: ReadonlyMap<string, readonly string[]>, rul
   return null;
 }
 
+/** What may follow a word the value starts with ("Yes, score=…", "Yes (…)"), so that "Yesterday" does not start with "Yes". */
+const WORD_END = /[\s,;(]/;
+
 function says(rule: SpamRule, value: string): boolean {
   const v = value.toLowerCase();
   if (rule.is) return rule.is.some((x) => v === x.toLowerCase());
-  if (rule.starts_with) return rule.starts_with.some((x) => v === x.toLowerCase() || new RegExp(`^${escape(x.toLowerCase())}[\\s,;(]`).test(v));
+  if (rule.starts_with) return rule.starts_with.map((x) => x.toLowerCase()).some((x) => v.startsWith(x) && (v.length === x.length || WORD_END.test(v[x.length])));
   if (rule.above !== undefined) {
     const n = /^[+-]?\d+(?:\.\d+)?/.exec(v);
     return n !== null && Number(n[0]) > rule.above;
   }
   return false;
 }
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
