@@ -4,6 +4,7 @@ import type { Clock, Timer } from './clock';
 import type { Config } from './config/load';
 import { openDb, type Db } from './db/open';
 import { Intake } from './intake/intake';
+import { deskRoles } from './intake/roles';
 import { hold } from './intake/quarantine';
 import { MailboxWatcher } from './mailbox/watcher';
 import { smtpMailer, type Mailer } from './outbox/mailer';
@@ -86,6 +87,9 @@ export function buildServices(config: Config, clock: Clock, log: Logger, opts: {
   const wakeOutbox = () => void outbox.flush().catch((err) => log.error({ event: 'outbox.error', err }, 'outbox.error'));
   const notifier = new Notifier(templates, config.engineers, config.security.token_secret);
   const sla = slaPolicy(config);
+  const ownAddresses = config.mailboxes.flatMap((m) => m.addresses);
+  const roles = deskRoles(ownAddresses, (a) => notifier.isEngineer(a));
+  const copies = { onReplies: config.requests.cc_participants_on_replies, never: (a: string) => roles.isOwn(a) || roles.isEngineer(a) };
   const intake = new Intake({
     db,
     clock,
@@ -97,9 +101,13 @@ export function buildServices(config: Config, clock: Clock, log: Logger, opts: {
       engineers: config.engineers,
       auth: { secret: config.security.token_secret, trustedAuthservId: config.security.trusted_authserv_id },
       sla,
+      isOwn: roles.isOwn,
+      copies,
     }),
     sla,
-    ownAddresses: config.mailboxes.flatMap((m) => m.addresses),
+    ownAddresses,
+    participants: { from: config.requests.participants, max: config.requests.max_participants },
+    copies,
     trustedAuthservId: config.security.trusted_authserv_id,
     spam: config.intake.spam,
     log: log.child({ component: 'intake' }),
@@ -125,6 +133,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger, opts: {
         engineers: config.engineers,
         mailboxes: config.mailboxes,
         escalation: config.sla.escalation,
+        copies,
         onQueued: wakeOutbox,
       })
     : null;

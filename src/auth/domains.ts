@@ -1,9 +1,8 @@
 import { getDomain } from 'tldts';
+import { normalDomain } from '../mail/address';
 
-/** Lower case, without the root's trailing dot: the form domains are compared in. */
-export function normalDomain(domain: string): string {
-  return domain.trim().toLowerCase().replace(/\.$/, '');
-}
+/** Lower case, without the root's trailing dot: the form domains are compared in (mail/address owns it). */
+export { normalDomain };
 
 /**
  * The organisational domain (RFC 7489 3.2): the public suffix (from the

@@ -1,6 +1,7 @@
 import { asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import { attachments, events, messages, outbox, slaIntervals, tickets } from '../db/schema';
+import { participantHistory } from '../requests/read';
 import type { Io } from './io';
 
 export function listTickets(db: Db, io: Io, opts: { status?: string; json?: boolean }): number {
@@ -44,6 +45,7 @@ export function showTicket(db: Db, io: Io, number: string, opts: { json?: boolea
     subject: t.subject,
     mailbox: t.mailbox,
     requester: { address: t.requesterAddress, name: t.requesterName },
+    participants: participantHistory(db, t.id).map((p) => ({ address: p.address, name: p.name, addedBy: p.addedBy, addedAt: p.addedAt, removedBy: p.removedBy, removedAt: p.removedAt })),
     createdAt: t.createdAt,
     sla: {
       plan: t.plan,
@@ -72,7 +74,7 @@ export function showTicket(db: Db, io: Io, number: string, opts: { json?: boolea
         .filter((f) => f.messageId === m.id)
         .map((f) => ({ filename: f.filename, contentType: f.contentType, size: f.size, sha256: f.sha256, stored: f.stored, skipReason: f.skipReason })),
     })),
-    outbox: mail.map((o) => ({ kind: o.kind, to: o.toAddress, subject: o.subject, messageId: o.messageId, status: o.status, attempts: o.attempts, lastError: o.lastError, sentAt: o.sentAt })),
+    outbox: mail.map((o) => ({ kind: o.kind, to: o.toAddress, cc: JSON.parse(o.ccJson) as string[], subject: o.subject, messageId: o.messageId, status: o.status, attempts: o.attempts, lastError: o.lastError, sentAt: o.sentAt })),
     events: evts.map((e) => ({ type: e.type, actor: e.actor, at: e.createdAt, data: JSON.parse(e.dataJson) })),
   };
   if (opts.json) {
@@ -81,6 +83,9 @@ export function showTicket(db: Db, io: Io, number: string, opts: { json?: boolea
   }
   io.out(`${view.number}  [${view.status}]  ${view.subject}`);
   io.out(`requester: ${view.requester.name ?? ''} <${view.requester.address ?? '-'}>   mailbox: ${view.mailbox}   created: ${view.createdAt}`);
+  for (const p of view.participants) {
+    io.out(`participant: ${p.name ? `${p.name} ` : ''}<${p.address}>  added by ${p.addedBy} at ${p.addedAt}${p.removedAt ? `  — removed by ${p.removedBy} at ${p.removedAt}` : ''}`);
+  }
   for (const m of view.messages) {
     io.out(`\n--- ${m.direction === 'in' ? 'from' : 'to'} ${m.from ?? '-'}  ${m.receivedAt}  ${m.messageId ?? ''}${m.automated ? `  (automated: ${m.automated.kind})` : ''}`);
     io.out(m.newText ?? m.text ?? '');

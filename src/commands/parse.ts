@@ -1,5 +1,6 @@
 import type { Status } from '../ticket/status';
 import { BIDI, compatibilityIn, foreignIn, invisibleIn, shown, skeleton, visible } from './lookalike';
+import { ccChanges, requesterAddress, type CcChange, type PeopleContext } from './people';
 
 /** Why work is suspended (DOMAIN.md: the reasons the regulations allow). */
 export const WAIT_REASONS = [
@@ -24,6 +25,8 @@ export type Command =
   | { name: 'type'; type: (typeof TYPES)[number]; source: string }
   | { name: 'assign'; engineer: string; source: string }
   | { name: 'escalate'; line: string; source: string }
+  | { name: 'cc'; changes: CcChange[]; source: string }
+  | { name: 'requester'; address: string; source: string }
   | { name: 'note'; source: string };
 
 export interface Refusal {
@@ -39,19 +42,21 @@ export interface ParsedCommands {
   note: boolean;
 }
 
-export interface CommandContext {
+export interface CommandContext extends PeopleContext {
   /** Listed engineers: address and name. */
   engineers: readonly { address: string; name: string }[];
   lines: readonly string[];
 }
 
-const NAMES = ['status', 'wait', 'priority', 'type', 'assign', 'escalate', 'note'] as const;
+const NAMES = ['status', 'wait', 'priority', 'type', 'assign', 'escalate', 'cc', 'requester', 'note'] as const;
 const KNOWN = `known: ${NAMES.map((n) => `#${n}`).join(', ')}`;
 
 /**
  * Commands are "#word args" lines at the top of the reply's new part, or
- * "#word args" in the subject. Everything after the command lines is the
- * text for the customer. Pure: validates, applies nothing.
+ * "#word args" in the subject (not #cc and #requester: a customer's subject
+ * that says "#cc" is carried by every reply, and would refuse them all).
+ * Everything after the command lines is the text for the customer. Pure:
+ * validates, applies nothing.
  *
  * Fail closed: a line that a reader takes for a command (its visible text
  * starts with "#") is a command line, and when it is not exactly a command
@@ -168,6 +173,14 @@ function parseOne(source: string, ctx: CommandContext): Command | Refusal {
     case 'escalate': {
       const line = ctx.lines.find((l) => l.toLowerCase() === word);
       return line ? { name, line, source } : { source, reason: `no support line "${arg}" (lines: ${ctx.lines.join(', ')})` };
+    }
+    case 'cc': {
+      const changes = ccChanges(arg, ctx);
+      return typeof changes === 'string' ? { source, reason: changes } : { name, changes, source };
+    }
+    case 'requester': {
+      const a = requesterAddress(arg, ctx);
+      return typeof a === 'string' ? { name, address: a, source } : { source, ...a };
     }
     case 'note':
       return { name, source };

@@ -18,6 +18,8 @@ export function composeRegistration(o: {
   number: string;
   receivedAt: Date;
   missing?: readonly string[];
+  /** The request's participants, copied. */
+  cc?: readonly string[];
 }): Outgoing {
   const { mailbox, mail, number } = o;
   const lang = mailbox.language;
@@ -35,6 +37,7 @@ export function composeRegistration(o: {
     kind: 'registration',
     idHint: number,
     to: mail.from!.address,
+    cc: o.cc ?? [],
     subject: tagSubject(mail.subject, number, NO_SUBJECT[lang]),
     text,
     inReplyTo: mail.messageId,

@@ -145,7 +145,11 @@ export const outbox = sqliteTable(
     messageId: text('message_id').notNull(),
     fromAddress: text('from_address').notNull(),
     fromName: text('from_name').notNull(),
+    /** The envelope recipient: one address a row (the gate, caps and suppressions decide per recipient). */
     toAddress: text('to_address').notNull(),
+    /** The To and Cc headers when they differ from to_address: a participant's copy says To the requester, Cc the others. */
+    toHeader: text('to_header'),
+    ccJson: text('cc_json').notNull().default('[]'),
     replyTo: text('reply_to'),
     subject: text('subject').notNull(),
     text: text('text').notNull(),

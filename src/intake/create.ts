@@ -1,5 +1,6 @@
 import { composeRegistration } from '../compose/registration';
 import type { Notifier } from '../compose/notify';
+import { ccOf, type Copies } from '../compose/recipients';
 import type { Templates } from '../compose/templates';
 import type { ParsedEmail } from '../mail/parse';
 import { noteSkippedFiles } from '../requests/inbound';
@@ -10,7 +11,9 @@ import { changeStatus } from '../requests/status';
 import type { Tx } from '../requests/tx';
 import type { Assignment, SlaPolicy } from '../sla/policy';
 import type { Numbering } from '../ticket/numbering';
+import { takeParticipants, type Take } from './participants';
 import { inboundRow, type Prepared } from './prepared';
+import type { Roles } from './roles';
 import { verdictOf } from './types';
 
 /**
@@ -42,8 +45,8 @@ export interface Created {
 export function createRequest(
   tx: Tx,
   p: Prepared,
-  deps: { numbering: Numbering; templates: Templates; notifier: Notifier; sla?: SlaPolicy | null; requiredInfo?: RequiredInfo },
-  o: { now: Date; assignment: Assignment | null; linked?: Link },
+  deps: { numbering: Numbering; templates: Templates; notifier: Notifier; sla?: SlaPolicy | null; requiredInfo?: RequiredInfo; participants?: Take; copies?: Copies },
+  o: { now: Date; roles: Roles; assignment: Assignment | null; linked?: Link },
 ): Created {
   const { input, mail } = p;
   const { now, assignment: a, linked } = o;
@@ -77,6 +80,7 @@ export function createRequest(
     addEvent(tx, { ticketId: linked.ticketId, messageId, type, actor: 'system', at: now, data: { next: number, reason: linked.reason } });
   }
   noteSkippedFiles(tx, { ticketId, messageId, files: p.files, at: now });
+  if (!automated) takeParticipants(tx, { ticketId, messageId, mail, at: now, roles: o.roles, take: deps.participants });
   const missing = automated ? [] : missingInfo(deps.requiredInfo, mail, input.mailbox.language);
   if (missing.length > 0) {
     event('info.missing', { missing });
@@ -90,7 +94,8 @@ export function createRequest(
     event('reply.suppressed', { reason: suppressed });
     return { number, queued: false, notified, suppressed };
   }
-  const reply = composeRegistration({ templates: deps.templates, mailbox: input.mailbox, mail, ticketId, number, receivedAt: input.receivedAt, missing });
+  const cc = ccOf(tx, ticketId, mail.from?.address ?? null, deps.copies);
+  const reply = composeRegistration({ templates: deps.templates, mailbox: input.mailbox, mail, ticketId, number, receivedAt: input.receivedAt, missing, cc });
   const replyId = queueMail(tx, { from: input.mailbox, mail: reply, at: now });
   event('reply.queued', { kind: 'registration', messageId: replyId });
   return { number, queued: true, notified };

@@ -2,12 +2,14 @@ import type { Logger } from 'pino';
 import type { Resolver } from '../auth/dkim';
 import type { Clock } from '../clock';
 import type { Notifier } from '../compose/notify';
+import type { Copies } from '../compose/recipients';
 import type { Templates } from '../compose/templates';
 import type { Db } from '../db/open';
 import type { SlaPolicy } from '../sla/policy';
 import type { BlobStore } from '../storage/blobs';
 import type { Numbering } from '../ticket/numbering';
 import type { RequiredInfo } from './create';
+import type { Take } from './participants';
 import type { Tx } from '../requests/tx';
 import type { Prepared } from './prepared';
 import type { ThreadHit } from './thread/types';
@@ -22,6 +24,10 @@ export interface IntakeDeps {
   notifier: Notifier;
   /** The `command` outcome (outcomes/command.ts): an engineer's reply on the request it names. */
   desk: { handle(tx: Tx, p: Prepared, hit: ThreadHit, now: Date): Outcome };
+  /** cc (the default): the To and Cc people of a customer's first mail (at most `max`, 10 by default) become participants of its request; none: nobody does. */
+  participants?: Take;
+  /** Participants copied on the mail the requester gets (none when absent). */
+  copies?: Copies;
   /** The desk's own addresses (every mailbox's): never a participant, and forged in a From from outside. */
   ownAddresses: readonly string[];
   /** Our receiving server's authserv-id (security.trusted_authserv_id): its dmarc=fail disowns a customer's From. */

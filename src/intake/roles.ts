@@ -1,5 +1,6 @@
-import { domainToASCII } from 'node:url';
-import { normalDomain } from '../auth/domains';
+import { normalAddress } from '../mail/address';
+
+export { normalAddress };
 
 /**
  * Who an address is to the desk. Our own addresses (every mailbox's, with any
@@ -23,16 +24,4 @@ export function deskRoles(ownAddresses: readonly string[], isEngineer: (address:
     },
     isEngineer: (address) => isEngineer(address.toLowerCase()),
   };
-}
-
-/**
- * One spelling of an address, for comparing: lower case, the domain in its
- * ASCII (punycode) form and without a trailing dot, so that
- * support@пример.рф, SUPPORT@xn--e1afmkfd.xn--p1ai. and the like are one.
- */
-export function normalAddress(address: string): string {
-  const at = address.lastIndexOf('@');
-  if (at < 0) return address.toLowerCase();
-  const domain = normalDomain(address.slice(at + 1));
-  return `${address.slice(0, at).toLowerCase()}@${domainToASCII(domain) || domain}`;
 }

@@ -5,7 +5,10 @@ import type { ResolvedMailbox } from '../config/load';
 export interface Mailer {
   send(mail: {
     from: { name: string; address: string };
+    /** The To and Cc headers; the mail goes to envelopeTo alone (each participant's copy is a row of its own). */
     to: string;
+    cc: readonly string[];
+    envelopeTo: string;
     replyTo?: string | null;
     subject: string;
     text: string;
@@ -37,6 +40,8 @@ export function smtpMailer(mailbox: ResolvedMailbox): Mailer {
       const info = await transport.sendMail({
         from: m.from,
         to: m.to,
+        cc: m.cc.length > 0 ? [...m.cc] : undefined,
+        envelope: { from: m.from.address, to: [m.envelopeTo] },
         replyTo: m.replyTo ?? undefined,
         subject: m.subject,
         text: m.text,

@@ -136,7 +136,9 @@ export class OutboxWorker {
       try {
         info = await mailer.send({
           from: { name: row.fromName, address: row.fromAddress },
-          to: row.toAddress,
+          to: row.toHeader ?? row.toAddress,
+          cc: JSON.parse(row.ccJson) as string[],
+          envelopeTo: row.toAddress,
           replyTo: row.replyTo,
           subject: row.subject,
           text: row.text,

@@ -9,6 +9,8 @@ export interface Outgoing {
   ticketId: number | null;
   kind: string;
   to: string;
+  /** Participants in Cc: each gets a copy of their own (a row, a Message-ID), headed To `to`, Cc these. */
+  cc?: readonly string[];
   subject: string;
   text: string;
   /** Our Message-ID; minted from idHint when absent. */
@@ -26,11 +28,24 @@ export function newMessageId(ticketNumber: string, fromAddress: string): string 
   return `<${ticketNumber.toLowerCase()}.${crypto.randomUUID()}@${domain}>`;
 }
 
-/** Puts a mail from the mailbox's support address into the outbox; returns its Message-ID (minted unless given). */
+/**
+ * Puts a mail from the mailbox's support address into the outbox, one row a
+ * recipient: the caps, suppressions and bounces of each are their own.
+ * Returns the Message-ID of the copy To `to` (minted unless given).
+ */
 export function queueMail(tx: Tx, o: { from: ResolvedMailbox; mail: Outgoing; at: Date }): string {
   const { from, mail: m } = o;
-  const at = o.at.toISOString();
+  const cc = m.cc ?? [];
   const messageId = m.messageId ?? newMessageId(m.idHint ?? 'mail', from.addresses[0]);
+  insertRow(tx, o, { messageId, envelopeTo: m.to, cc });
+  for (const to of cc) insertRow(tx, o, { messageId: newMessageId(m.idHint ?? 'mail', from.addresses[0]), envelopeTo: to, cc, toHeader: m.to });
+  return messageId;
+}
+
+function insertRow(tx: Tx, o: { from: ResolvedMailbox; mail: Outgoing; at: Date }, r: { messageId: string; envelopeTo: string; cc: readonly string[]; toHeader?: string }): void {
+  const { from, mail: m } = o;
+  const at = o.at.toISOString();
+  const { messageId } = r;
   tx.insert(outbox)
     .values({
       ticketId: m.ticketId,
@@ -39,7 +54,9 @@ export function queueMail(tx: Tx, o: { from: ResolvedMailbox; mail: Outgoing; at
       messageId,
       fromAddress: from.addresses[0],
       fromName: from.from_name,
-      toAddress: m.to,
+      toAddress: r.envelopeTo,
+      toHeader: r.toHeader ?? null,
+      ccJson: JSON.stringify(r.cc),
       replyTo: m.replyTo ?? null,
       subject: m.subject,
       text: m.text,
@@ -50,7 +67,6 @@ export function queueMail(tx: Tx, o: { from: ResolvedMailbox; mail: Outgoing; at
       createdAt: at,
     })
     .run();
-  return messageId;
 }
 
 /** A mail of ours that a proven bounce returned; its request is touched. */

@@ -1,6 +1,8 @@
-import { and, asc, desc, eq, inArray, isNotNull, lte, notInArray, or, like } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, notInArray, or, like } from 'drizzle-orm';
 import type { Db } from '../db/open';
+import { participants } from '../db/participants';
 import { attachments, messages, outbox, tickets } from '../db/schema';
+import { normalAddress } from '../mail/address';
 import type { TicketRow, Tx } from './tx';
 
 /** The read model beside the request service: the questions intake's filters, threading, commands and the sweep ask. */
@@ -100,24 +102,9 @@ export function requesterOf(db: Reader, ticketId: number): string | null {
   return db.select({ requester: tickets.requesterAddress }).from(tickets).where(eq(tickets.id, ticketId)).get()?.requester ?? null;
 }
 
-/** Everyone we wrote to on the request. */
-export function writtenTo(db: Reader, ticketId: number): string[] {
-  return db.select({ to: outbox.toAddress }).from(outbox).where(eq(outbox.ticketId, ticketId)).all().map((r) => r.to);
-}
-
 /** The request's first inbound message, whole, or undefined. */
 export function firstInbound(db: Reader, ticketId: number) {
   return db.select().from(messages).where(and(eq(messages.ticketId, ticketId), eq(messages.direction, 'in'))).orderBy(asc(messages.id)).get();
-}
-
-/** The request's first inbound message's From, To and Cc (JSON). */
-export function firstInboundAddresses(db: Reader, ticketId: number): { from: string | null; to: string; cc: string } | undefined {
-  return db
-    .select({ from: messages.fromAddress, to: messages.toJson, cc: messages.ccJson })
-    .from(messages)
-    .where(and(eq(messages.ticketId, ticketId), eq(messages.direction, 'in')))
-    .orderBy(asc(messages.id))
-    .get();
 }
 
 export function attachmentsOf(db: Reader, messageId: number) {
@@ -141,4 +128,29 @@ export function inboundTexts(db: Reader, ticketId: number): { from: string | nul
     .from(messages)
     .where(and(eq(messages.ticketId, ticketId), eq(messages.direction, 'in')))
     .all();
+}
+
+/** The request's participants now on it (not removed), in the order they were added. */
+export function participantsOf(db: Reader, ticketId: number): { address: string; name: string | null }[] {
+  return db
+    .select({ address: participants.address, name: participants.name })
+    .from(participants)
+    .where(and(eq(participants.ticketId, ticketId), isNull(participants.removedAt)))
+    .orderBy(asc(participants.id))
+    .all();
+}
+
+/** Whether the address is a participant now on the request. */
+export function isOnRequest(db: Reader, ticketId: number, address: string): boolean {
+  const key = normalAddress(address);
+  return !!db
+    .select({ id: participants.id })
+    .from(participants)
+    .where(and(eq(participants.ticketId, ticketId), eq(participants.addressKey, key), isNull(participants.removedAt)))
+    .get();
+}
+
+/** Every participant the request has had, removed ones too: who added (and removed) them and when (`tickets show`). */
+export function participantHistory(db: Reader, ticketId: number) {
+  return db.select().from(participants).where(eq(participants.ticketId, ticketId)).orderBy(asc(participants.id)).all();
 }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { Config, ResolvedMailbox } from '../config/load';
 import type { Db } from '../db/open';
-import { engineersOf, type Engineer } from '../compose/recipients';
+import { ccOf, engineersOf, type Copies, type Engineer } from '../compose/recipients';
 import { formatLocalTime, type Templates } from '../compose/templates';
 import { ledgerOf, noticesSent, recordNotice, scheduleNext } from '../requests/ledger';
 import { queueMail } from '../requests/mail';
@@ -24,6 +24,8 @@ export interface SweepDeps {
   engineers: readonly Engineer[];
   mailboxes: readonly ResolvedMailbox[];
   escalation: Config['sla']['escalation'];
+  /** Participants copied on the notices the customer gets (none when absent). */
+  copies?: Copies;
   /** Called when mail was queued. */
   onQueued?: () => void;
 }
@@ -105,7 +107,7 @@ export class SlaSweep {
         close: this.d.plans.sweep.awaiting_expire_action === 'close',
         supportName: mailbox.from_name,
       });
-      this.mail(tx, { t, mailbox, kind: 'awaiting-remind', to: t.requesterAddress, subject, text, now, inReplyTo: lastFromCustomer });
+      this.mail(tx, { t, mailbox, kind: 'awaiting-remind', to: t.requesterAddress, cc: this.cc(tx, t), subject, text, now, inReplyTo: lastFromCustomer });
       return 1;
     }
     const expired = n.what === 'awaiting-expire';
@@ -114,12 +116,16 @@ export class SlaSweep {
     const by = expired ? 'sla sweep: wait expired' : 'sla sweep: auto-close';
     changeStatus(tx, { ticketId: t.id, from: t.status, to, at: now, actor: 'system', reason, sla: { plans: this.d.plans, by } });
     const text = this.d.templates.render('closed', lang, { number: t.number, subject: t.subject, expired, suspended: to === 'suspended', supportName: mailbox.from_name });
-    this.mail(tx, { t, mailbox, kind: expired ? 'awaiting-expired' : 'closed', to: t.requesterAddress, subject, text, now, inReplyTo: lastFromCustomer });
+    this.mail(tx, { t, mailbox, kind: expired ? 'awaiting-expired' : 'closed', to: t.requesterAddress, cc: this.cc(tx, t), subject, text, now, inReplyTo: lastFromCustomer });
     return 1;
   }
 
-  private mail(tx: Tx, m: { t: TicketRow; mailbox: ResolvedMailbox; kind: string; to: string; subject: string; text: string; now: Date; inReplyTo: string | null }): void {
+  private cc(tx: Tx, t: TicketRow): string[] {
+    return ccOf(tx, t.id, t.requesterAddress, this.d.copies);
+  }
+
+  private mail(tx: Tx, m: { t: TicketRow; mailbox: ResolvedMailbox; kind: string; to: string; cc?: string[]; subject: string; text: string; now: Date; inReplyTo: string | null }): void {
     const { t, inReplyTo } = m;
-    queueMail(tx, { from: m.mailbox, at: m.now, mail: { ticketId: t.id, kind: m.kind, idHint: t.number, to: m.to, subject: m.subject, text: m.text, inReplyTo, references: inReplyTo ? [inReplyTo] : [] } });
+    queueMail(tx, { from: m.mailbox, at: m.now, mail: { ticketId: t.id, kind: m.kind, idHint: t.number, to: m.to, cc: m.cc, subject: m.subject, text: m.text, inReplyTo, references: inReplyTo ? [inReplyTo] : [] } });
   }
 }

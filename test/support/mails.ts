@@ -5,6 +5,7 @@ import iconv from 'iconv-lite';
 export interface CustomerMail {
   from: string;
   to: string;
+  cc?: string;
   subject: string;
   body: string;
   charset?: 'utf-8' | 'koi8-r' | 'windows-1251';
@@ -23,6 +24,7 @@ export function buildMail(m: CustomerMail): { raw: Buffer; messageId: string } {
   const head = [
     `From: ${m.from}`,
     `To: ${m.to}`,
+    ...(m.cc ? [`Cc: ${m.cc}`] : []),
     `Subject: ${subject}`,
     `Date: ${new Date(Date.UTC(2026, 10, 20, 9, 30)).toUTCString().replace('GMT', '+0000')}`,
     `Message-ID: ${id}`,

@@ -5,6 +5,7 @@ import type { ResolvedMailbox } from '../../src/config/load';
 import { Secret } from '../../src/config/secret';
 import { openDb } from '../../src/db/open';
 import { Intake } from '../../src/intake/intake';
+import { deskRoles } from '../../src/intake/roles';
 import type { Mailer } from '../../src/outbox/mailer';
 import { OutboxWorker, type OutboxOptions } from '../../src/outbox/worker';
 import type { Filter } from '../../src/intake/types';
@@ -43,7 +44,7 @@ export const ENGINEERS: Engineer[] = [
 export const TOKEN_SECRET = new Secret('test-token-secret');
 
 export function intakeHarness(
-  opts: { attachmentMaxBytes?: number; templatesDir?: string; start?: string; filters?: readonly Filter[]; engineers?: readonly Engineer[]; dkimResolver?: Resolver; sla?: SlaPolicy; requiredInfo?: RequiredInfo; ownAddresses?: readonly string[]; spam?: IntakeDeps['spam'] } = {},
+  opts: { attachmentMaxBytes?: number; templatesDir?: string; start?: string; filters?: readonly Filter[]; engineers?: readonly Engineer[]; dkimResolver?: Resolver; sla?: SlaPolicy; requiredInfo?: RequiredInfo; ownAddresses?: readonly string[]; spam?: IntakeDeps['spam']; participants?: IntakeDeps['participants']; ccOnReplies?: boolean } = {},
 ) {
   const dataDir = tmpDir('unit');
   const db = openDb(dataDir, { migrate: true });
@@ -51,15 +52,20 @@ export function intakeHarness(
   const templates = new Templates(opts.templatesDir ?? path.join(root, 'templates'));
   let queued = 0;
   const notifier = new Notifier(templates, opts.engineers ?? [], TOKEN_SECRET);
+  const ownAddresses = opts.ownAddresses ?? mailbox().addresses;
+  const roles = deskRoles(ownAddresses, (a) => notifier.isEngineer(a));
+  const copies = { onReplies: opts.ccOnReplies ?? true, never: (a: string) => roles.isOwn(a) || roles.isEngineer(a) };
   const intake = new Intake({
     db,
     clock,
     templates,
     notifier,
-    desk: new CommandDesk({ templates, notifier, engineers: opts.engineers ?? [], auth: { secret: TOKEN_SECRET, trustedAuthservId: 'mx.vendor.test' }, sla: opts.sla }),
+    desk: new CommandDesk({ templates, notifier, engineers: opts.engineers ?? [], auth: { secret: TOKEN_SECRET, trustedAuthservId: 'mx.vendor.test' }, sla: opts.sla, isOwn: roles.isOwn, copies }),
     sla: opts.sla,
     requiredInfo: opts.requiredInfo,
-    ownAddresses: opts.ownAddresses ?? mailbox().addresses,
+    ownAddresses,
+    participants: opts.participants,
+    copies,
     trustedAuthservId: 'mx.vendor.test',
     log: silent,
     blobs: { raw: new BlobStore(path.join(dataDir, 'raw')), attachments: new BlobStore(path.join(dataDir, 'attachments')) },

@@ -1,7 +1,7 @@
 import type { AuthOptions } from '../../auth/authenticate';
 import type { CommandContext } from '../../commands/parse';
 import type { Notifier } from '../../compose/notify';
-import type { Engineer } from '../../compose/recipients';
+import type { Copies, Engineer } from '../../compose/recipients';
 import type { Templates } from '../../compose/templates';
 import type { Tx } from '../../requests/tx';
 import type { SlaPolicy } from '../../sla/policy';
@@ -12,7 +12,9 @@ import { apply } from './command/apply';
 import { authenticate } from './command/authenticate';
 import { readCommands } from './command/parse';
 import { relay } from './command/relay';
+import { applyPeople } from './command/people';
 import { openReply } from './command/reply';
+import { participantsOf } from '../../requests/read';
 import type { Routed } from './customer';
 import type { Env, Seen } from './seen';
 
@@ -22,6 +24,10 @@ export interface DeskDeps {
   engineers: readonly Engineer[];
   auth: AuthOptions;
   sla?: SlaPolicy | null;
+  /** The desk's own addresses (with any +tag): never made a participant or the requester by a command. */
+  isOwn?: (address: string) => boolean;
+  /** Participants copied on the answers relayed to the customer (none when absent). */
+  copies?: Copies;
 }
 
 /**
@@ -33,7 +39,7 @@ export interface DeskDeps {
 export class CommandDesk {
   private readonly ctx: CommandContext;
   constructor(private readonly d: DeskDeps) {
-    this.ctx = { engineers: d.engineers, lines: [...new Set(d.engineers.map((e) => e.line))] };
+    this.ctx = { engineers: d.engineers, lines: [...new Set(d.engineers.map((e) => e.line))], isOwn: d.isOwn };
   }
 
   handle(tx: Tx, p: Prepared, hit: ThreadHit, now: Date): Outcome {
@@ -43,10 +49,11 @@ export class CommandDesk {
     const read = readCommands(r, this.ctx, auth.method);
     if ('outcome' in read) return read.outcome;
     const change = apply(r, read.parsed, auth.method, this.d);
+    const unchanged = applyPeople(r, read.parsed);
     const relayed = relay(r, read.parsed, change, this.d);
     const applied = read.parsed.commands.map((c) => c.source);
     const { status } = change;
-    r.confirm({ applied, relayed, status });
+    r.confirm({ applied, unchanged, relayed, status, participants: participantsOf(tx, r.t.id).map((x) => x.address) });
     return { outcome: 'command', ticketNumber: r.t.number, messageId: p.mail.messageId, applied, refused: [], relayed, status };
   }
 }

@@ -13,7 +13,7 @@ import type { Env, Seen } from './seen';
 export type Routed = { outcome: Outcome; notified: number };
 
 /** A customer's reply on their request: added (reopening it, or ending a wait), or a new request linked to it when it is closed or resolved long ago. */
-export function followUp(tx: Tx, p: Prepared, s: Seen, now: Date, { deps }: Env): Routed {
+export function followUp(tx: Tx, p: Prepared, s: Seen, now: Date, { deps, roles }: Env): Routed {
   const hit = s.hit!;
   const t = statusOf(tx, hit.ticketId);
   const effect = onCustomerReply(t.status, t.resolvedAt ? new Date(t.resolvedAt) : null, now, deps.reopenWindowMs);
@@ -23,7 +23,7 @@ export function followUp(tx: Tx, p: Prepared, s: Seen, now: Date, { deps }: Env)
     const n = s.automated ? 0 : deps.notifier.queue(tx, { kind: 'followup', ticketId: hit.ticketId, mailbox: p.input.mailbox, mail: p.mail, at: now, status: r.status, files: p.files });
     return { outcome: { outcome: 'appended', ticketNumber: hit.number, messageId: p.mail.messageId, ...r }, notified: n };
   }
-  const c = createRequest(tx, p, deps, { now, assignment: s.assignment, linked: { ticketId: hit.ticketId, number: hit.number, reason: effect.reason ?? 'continued', as: 'continuation' } });
+  const c = createRequest(tx, p, deps, { now, roles, assignment: s.assignment, linked: { ticketId: hit.ticketId, number: hit.number, reason: effect.reason ?? 'continued', as: 'continuation' } });
   return { outcome: created(c, p.mail.messageId, hit.number), notified: c.notified };
 }
 
@@ -35,13 +35,13 @@ export function refused(tx: Tx, p: Prepared, s: Seen, now: Date, { deps }: Env):
 }
 
 /** A new request, unless the plan's limit of open requests is reached. */
-export function newRequest(tx: Tx, p: Prepared, s: Seen, now: Date, { deps }: Env): Routed {
+export function newRequest(tx: Tx, p: Prepared, s: Seen, now: Date, { deps, roles }: Env): Routed {
   const limited = s.assignment && deps.sla ? overLimit(tx, p, s.assignment, deps.sla, deps.templates, now, s.mayAnswer) : null;
   if (limited) return { outcome: limited, notified: 0 };
   // A sender who names a request they are not on gets one of their own, linked for the engineers, and learns nothing of the other.
   const stranger: ThreadHit | undefined = verdictOf(p.verdicts, 'strangerTo') ?? s.named;
   const linked = stranger ? { ticketId: stranger.ticketId, number: stranger.number, reason: `${p.mail.from?.address ?? 'the sender'} is not on ${stranger.number} (${stranger.via})`, as: 'stranger' as const } : undefined;
-  const c = createRequest(tx, p, deps, { now, assignment: s.assignment, linked });
+  const c = createRequest(tx, p, deps, { now, roles, assignment: s.assignment, linked });
   return { outcome: created(c, p.mail.messageId, stranger?.number), notified: c.notified };
 }
 

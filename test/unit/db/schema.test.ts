@@ -1,5 +1,8 @@
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
-import * as schema from '../../../src/db/schema';
+import * as tablesOfSchema from '../../../src/db/schema';
+import { participants } from '../../../src/db/participants';
+
+const schema = { ...tablesOfSchema, participants };
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';

@@ -1,8 +1,10 @@
 import type { ParsedCommands } from '../../../commands/parse';
+import { ccOf, type Copies } from '../../../compose/recipients';
 import { NO_SUBJECT } from '../../../compose/registration';
 import type { Templates } from '../../../compose/templates';
 import { markReacted } from '../../../requests/ledger';
 import { queueMail } from '../../../requests/mail';
+import { requesterOf } from '../../../requests/read';
 import { threadWith } from '../../../requests/read-thread';
 import type { SlaPolicy } from '../../../sla/policy';
 import type { Status } from '../../../ticket/status';
@@ -18,11 +20,12 @@ const TOLD: readonly Status[] = ['awaiting_info', 'suspended', 'resolved'];
  * the customer, in their thread, unless it is a #note; the SLA's reaction is
  * marked by a relay or by the work starting. Whether it was relayed.
  */
-export function relay(r: Reply, parsed: ParsedCommands, change: Change, d: { templates: Templates; sla?: SlaPolicy | null }): boolean {
+export function relay(r: Reply, parsed: ParsedCommands, change: Change, d: { templates: Templates; sla?: SlaPolicy | null; copies?: Copies }): boolean {
   const { tx, t, now } = r;
   const { status, wait } = change;
   const told = status !== t.status && TOLD.includes(status);
-  const relayed = !parsed.note && !!t.requesterAddress && (parsed.body !== '' || told);
+  const requester = requesterOf(tx, t.id); // a #requester in this reply has changed it
+  const relayed = !parsed.note && !!requester && (parsed.body !== '' || told);
   if (relayed) {
     const mailbox = r.p.input.mailbox;
     const lang = mailbox.language;
@@ -36,13 +39,14 @@ export function relay(r: Reply, parsed: ParsedCommands, change: Change, d: { tem
       supportName: mailbox.from_name,
       number: t.number,
     });
-    const thread = threadWith(tx, t.id, t.requesterAddress!);
+    const thread = threadWith(tx, t.id, requester!);
+    const cc = ccOf(tx, t.id, requester, d.copies);
     const id = queueMail(tx, {
       from: mailbox,
       at: now,
-      mail: { ticketId: t.id, kind: 'relay', idHint: t.number, to: t.requesterAddress!, subject: tagSubject(t.subject, t.number, NO_SUBJECT[lang]), text, ...thread },
+      mail: { ticketId: t.id, kind: 'relay', idHint: t.number, to: requester!, cc, subject: tagSubject(t.subject, t.number, NO_SUBJECT[lang]), text, ...thread },
     });
-    r.event('reply.relayed', { messageId: id, to: t.requesterAddress });
+    r.event('reply.relayed', { messageId: id, to: requester, cc });
     markReacted(tx, d.sla?.plans, t.id, now);
   }
   if (status === 'in_progress') markReacted(tx, d.sla?.plans, t.id, now);
