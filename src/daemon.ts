@@ -102,6 +102,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger, opts: {
       auth: { secret: config.security.token_secret, trustedAuthservId: config.security.trusted_authserv_id },
       sla,
       isOwn: roles.isOwn,
+      outgoingFilesMaxBytes: config.limits.outgoing_files_max_bytes,
       copies,
     }),
     sla,

@@ -139,6 +139,8 @@ export const configSchema = z
     limits: z
       .strictObject({
         attachment_max_bytes: z.number().int().positive().default(25 * 1024 * 1024),
+        /** The files of one engineer's answer together, as relayed to the customer (base64 adds a third on the wire). */
+        outgoing_files_max_bytes: z.number().int().positive().default(20 * 1024 * 1024),
       })
       .prefault({}),
     outbox: z

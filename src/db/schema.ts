@@ -111,6 +111,8 @@ export const attachments = sqliteTable(
       .references(() => messages.id),
     filename: text('filename'),
     contentType: text('content_type').notNull(),
+    /** The Content-ID of an inline image (without <>), so a relayed HTML answer can show it again. */
+    contentId: text('content_id'),
     size: integer('size').notNull(),
     sha256: text('sha256').notNull(),
     stored: integer('stored', { mode: 'boolean' }).notNull(),

@@ -136,6 +136,7 @@ export class Intake {
         return {
           filename: a.filename,
           contentType: a.contentType,
+          contentId: a.contentId ?? null,
           size: a.size,
           sha256: a.sha256,
           stored,

@@ -11,6 +11,8 @@ export interface AttachmentSink {
 export interface MimePart {
   filename: string | null;
   contentType: string;
+  /** Its Content-ID without the angle brackets: an inline image the HTML shows as cid:… */
+  contentId?: string | null;
   size: number;
   sha256: string;
   /** The bytes, when held in memory (always without a sink; with one, only for message/* parts). */
@@ -98,7 +100,7 @@ export function readMime(raw: Buffer | Readable, options: Record<string, unknown
         next();
         return;
       }
-      const part = { filename: data.filename ?? null, contentType: data.contentType || 'application/octet-stream' };
+      const part = { filename: data.filename ?? null, contentType: data.contentType || 'application/octet-stream', contentId: (data as { cid?: string }).cid ?? null };
       // Each kept part is a file of its own (about a millisecond of CPU in system calls): thousands would cost seconds.
       const keep = mail.attachments.length < limits.keep;
       const taken: Promise<{ sha256: string; size: number; kept: boolean; content?: Buffer }> = !keep

@@ -16,7 +16,7 @@ export interface Mailer {
     inReplyTo: string | null;
     references: string[];
     headers: Record<string, string>;
-    attachments?: { filename: string | null; contentType: string; content: Buffer }[];
+    attachments?: { filename: string | null; contentType: string; contentId?: string | null; content: Buffer }[];
   }): Promise<{ response: string }>;
   close(): void;
 }
@@ -49,7 +49,7 @@ export function smtpMailer(mailbox: ResolvedMailbox): Mailer {
         inReplyTo: m.inReplyTo ?? undefined,
         references: m.references.length > 0 ? m.references : undefined,
         headers: m.headers,
-        attachments: (m.attachments ?? []).map((a) => ({ filename: a.filename ?? undefined, contentType: a.contentType, content: a.content })),
+        attachments: (m.attachments ?? []).map((a) => ({ filename: a.filename ?? undefined, contentType: a.contentType, content: a.content, cid: a.contentId ?? undefined })),
       });
       return { response: String(info.response ?? '') };
     },

@@ -145,7 +145,7 @@ export class OutboxWorker {
           messageId: row.messageId,
           inReplyTo: row.inReplyTo,
           references: JSON.parse(row.referencesJson) as string[],
-          attachments: (JSON.parse(row.attachmentsJson) as { sha256: string; filename: string | null; contentType: string }[]).map((a) => ({
+          attachments: (JSON.parse(row.attachmentsJson) as { sha256: string; filename: string | null; contentType: string; contentId?: string | null }[]).map((a) => ({
             ...a,
             content: this.o.attachments!.get(a.sha256),
           })),

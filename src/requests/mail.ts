@@ -19,7 +19,8 @@ export interface Outgoing {
   inReplyTo?: string | null;
   references?: readonly string[];
   replyTo?: string | null;
-  attachments?: readonly { sha256: string; filename: string | null; contentType: string }[];
+  /** Stored files to send along; an inline image keeps its Content-ID. */
+  attachments?: readonly { sha256: string; filename: string | null; contentType: string; contentId?: string | null }[];
 }
 
 /** A Message-ID of ours: unique, and carrying the request number for humans reading headers. */

@@ -13,13 +13,13 @@ import type { NewAttachment, Tx } from './tx';
 
 /**
  * One INSERT per attachment, not one for all: SQLite binds at most 32 766
- * values in a statement, seven per row, so 4 700 attachments failed on every
+ * values in a statement, eight per row, so 4 700 attachments failed on every
  * retry.
  */
 export function insertAttachments(tx: Tx, messageId: number, files: readonly NewAttachment[]): void {
   for (const f of files) {
     tx.run(
-      sql`INSERT INTO attachments (message_id, filename, content_type, size, sha256, stored, skip_reason) VALUES (${messageId}, ${f.filename ?? null}, ${f.contentType}, ${f.size}, ${f.sha256}, ${f.stored ? 1 : 0}, ${f.skipReason ?? null})`,
+      sql`INSERT INTO attachments (message_id, filename, content_type, content_id, size, sha256, stored, skip_reason) VALUES (${messageId}, ${f.filename ?? null}, ${f.contentType}, ${f.contentId ?? null}, ${f.size}, ${f.sha256}, ${f.stored ? 1 : 0}, ${f.skipReason ?? null})`,
     );
   }
 }

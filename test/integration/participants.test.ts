@@ -1,6 +1,6 @@
 /**
  * Issue 14, part 1, on real Dovecot and Postfix: a customer Cc's two
- * colleagues; both get the registration reply and the engineer's answer,
+ * colleagues; both get the registration reply and the engineer's answer with its file,
  * one answers all and joins; the engineer takes one off (#cc -) and hands the
  * request to the other (#requester).
  */
@@ -33,8 +33,8 @@ test('two Cc’d colleagues get the registration reply and the answers; a reply-
   const dataDir = path.join(dir, 'data');
   const daemon = startDaemon(writeConfig(dir, mx.servers, { dataDir, engineers: true }), path.join(dir, 'daemon.log'));
   const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: mx.servers.smtpPort, secure: false, ignoreTLS: true });
-  const answer = (to: ParsedMail, text: string) =>
-    smtp.sendMail({ from: ENGINEER.address, to: to.replyTo!.value[0].address, subject: `Re: ${to.subject}`, inReplyTo: to.messageId, references: [...refs(to), to.messageId!], text });
+  const answer = (to: ParsedMail, text: string, attachments: { filename: string; content: string }[] = []) =>
+    smtp.sendMail({ from: ENGINEER.address, to: to.replyTo!.value[0].address, subject: `Re: ${to.subject}`, inReplyTo: to.messageId, references: [...refs(to), to.messageId!], text, attachments });
   try {
     await smtp.sendMail({ from: `Иван <${CUSTOMER.address}>`, to: SUPPORT.address, cc: [`Ольга <${OLGA.address}>`, PETR.address], subject: 'Не печатает принтер', text: 'Принтер в бухгалтерии не печатает.' });
 
@@ -48,13 +48,14 @@ test('two Cc’d colleagues get the registration reply and the answers; a reply-
     expect(new Set(registrations.map((r) => r.messageId)).size).toBe(3);
     const number = /\[(SUP-\d{4}-\d{6})\]/.exec(registrations[0].subject!)![1];
 
-    // The engineer answers; all three get it.
+    // The engineer answers with a file; all three get it, with the file.
     const [notification] = await mailOf(ENGINEER, 1);
-    await answer(notification, 'Перезагрузите принтер, пожалуйста.');
+    await answer(notification, 'Перезагрузите принтер, пожалуйста, и поставьте этот драйвер.', [{ filename: 'драйвер.inf', content: '[Version]\nSignature="$Windows NT$"\n' }]);
     for (const u of [CUSTOMER, OLGA, PETR]) {
       const [, relay] = await mailOf(u, 2);
       expect(relay.text).toContain('Перезагрузите принтер');
       expect(addresses(relay.cc)).toEqual([OLGA.address, PETR.address]);
+      expect(relay.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['драйвер.inf', '[Version]\nSignature="$Windows NT$"\n']]);
     }
 
     // Olga answers all, from her own mail client: her mail joins the request.

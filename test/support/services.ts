@@ -44,7 +44,7 @@ export const ENGINEERS: Engineer[] = [
 export const TOKEN_SECRET = new Secret('test-token-secret');
 
 export function intakeHarness(
-  opts: { attachmentMaxBytes?: number; templatesDir?: string; start?: string; filters?: readonly Filter[]; engineers?: readonly Engineer[]; dkimResolver?: Resolver; sla?: SlaPolicy; requiredInfo?: RequiredInfo; ownAddresses?: readonly string[]; spam?: IntakeDeps['spam']; participants?: IntakeDeps['participants']; ccOnReplies?: boolean } = {},
+  opts: { attachmentMaxBytes?: number; templatesDir?: string; start?: string; filters?: readonly Filter[]; engineers?: readonly Engineer[]; dkimResolver?: Resolver; sla?: SlaPolicy; requiredInfo?: RequiredInfo; ownAddresses?: readonly string[]; spam?: IntakeDeps['spam']; participants?: IntakeDeps['participants']; ccOnReplies?: boolean; outgoingFilesMaxBytes?: number } = {},
 ) {
   const dataDir = tmpDir('unit');
   const db = openDb(dataDir, { migrate: true });
@@ -60,7 +60,7 @@ export function intakeHarness(
     clock,
     templates,
     notifier,
-    desk: new CommandDesk({ templates, notifier, engineers: opts.engineers ?? [], auth: { secret: TOKEN_SECRET, trustedAuthservId: 'mx.vendor.test' }, sla: opts.sla, isOwn: roles.isOwn, copies }),
+    desk: new CommandDesk({ templates, notifier, engineers: opts.engineers ?? [], auth: { secret: TOKEN_SECRET, trustedAuthservId: 'mx.vendor.test' }, sla: opts.sla, isOwn: roles.isOwn, copies, outgoingFilesMaxBytes: opts.outgoingFilesMaxBytes }),
     sla: opts.sla,
     requiredInfo: opts.requiredInfo,
     ownAddresses,
@@ -83,7 +83,7 @@ export function intakeHarness(
 }
 
 /** An outbox worker on a harness's database and clock whose mailer only records what it is given (retries 1 s, at most 8 s). */
-export function recordingOutbox(h: { db: ReturnType<typeof openDb>; clock: FakeClock }, o: Pick<OutboxOptions, 'gate' | 'heldSummary' | 'concurrency'> = {}) {
+export function recordingOutbox(h: { db: ReturnType<typeof openDb>; clock: FakeClock }, o: Pick<OutboxOptions, 'gate' | 'heldSummary' | 'concurrency' | 'attachments'> = {}) {
   const sent: Parameters<Mailer['send']>[0][] = [];
   const mailer: Mailer = { send: async (m) => (sent.push(m), { response: '250 OK' }), close: () => undefined };
   const worker = new OutboxWorker({ db: h.db, clock: h.clock, log: silent, mailers: new Map([['support', mailer]]), retryInitialMs: 1000, retryMaxMs: 8000, ...o });

@@ -12,6 +12,7 @@ import { apply } from './command/apply';
 import { authenticate } from './command/authenticate';
 import { readCommands } from './command/parse';
 import { relay } from './command/relay';
+import { filesToRelay } from './command/files';
 import { applyPeople } from './command/people';
 import { openReply } from './command/reply';
 import { participantsOf } from '../../requests/read';
@@ -24,6 +25,8 @@ export interface DeskDeps {
   engineers: readonly Engineer[];
   auth: AuthOptions;
   sla?: SlaPolicy | null;
+  /** limits.outgoing_files_max_bytes: the files of one answer together (no limit when absent). */
+  outgoingFilesMaxBytes?: number;
   /** The desk's own addresses (with any +tag): never made a participant or the requester by a command. */
   isOwn?: (address: string) => boolean;
   /** Participants copied on the answers relayed to the customer (none when absent). */
@@ -48,12 +51,15 @@ export class CommandDesk {
     if ('outcome' in auth) return auth.outcome;
     const read = readCommands(r, this.ctx, auth.method);
     if ('outcome' in read) return read.outcome;
-    const change = apply(r, read.parsed, auth.method, this.d);
-    const unchanged = applyPeople(r, read.parsed);
-    const relayed = relay(r, read.parsed, change, this.d);
+    const files = filesToRelay(r, read.parsed, this.d.outgoingFilesMaxBytes ?? Infinity);
+    if ('outcome' in files) return files.outcome;
+    const d = { ...this.d, files: files.files };
+    const change = apply(r, read.parsed, auth.method, d);
+    const notes = [...files.kept, ...applyPeople(r, read.parsed)];
+    const relayed = relay(r, read.parsed, change, d);
     const applied = read.parsed.commands.map((c) => c.source);
     const { status } = change;
-    r.confirm({ applied, unchanged, relayed, status, participants: participantsOf(tx, r.t.id).map((x) => x.address) });
+    r.confirm({ applied, notes, relayed, status, participants: participantsOf(tx, r.t.id).map((x) => x.address) });
     return { outcome: 'command', ticketNumber: r.t.number, messageId: p.mail.messageId, applied, refused: [], relayed, status };
   }
 }

@@ -1,6 +1,6 @@
 import { replyAddress } from '../../../src/auth/token';
 import { buildMail } from '../../support/mails';
-import { ENGINEERS, TOKEN_SECRET, intakeHarness, mailbox } from '../../support/services';
+import { ENGINEERS, TOKEN_SECRET, intakeHarness, mailbox, recordingOutbox } from '../../support/services';
 
 /** Issue 14, part 1: the people a customer Cc's are participants of the request, copied on its mail. */
 const mb = mailbox({ addresses: ['support@example.test', 'help@example.test'] });
@@ -156,4 +156,41 @@ test('at most max_participants are taken from one mail; the rest are named in an
   const [e] = s.h.all<{ data_json: string }>("SELECT data_json FROM events WHERE type = 'participants.skipped'");
   expect(JSON.parse(e.data_json)).toEqual({ max: 3, skipped: ['p3@customer.test', 'p4@customer.test'] });
   s.h.close();
+});
+
+test('forged: an engineer’s From without proof, or a customer, writing #cc +stranger or #requester adds no one and hands nothing over', async () => {
+  const s = await setup();
+  // The engineer's address, but to the plain support address (no signed reply address) and no DKIM: not proven.
+  const forged = await s.send({ from: 'Анна <anna@vendor.test>', body: '#cc +eve@evil.test\n#requester eve@evil.test\n\nДобавила коллегу.' });
+  expect(forged).toMatchObject({ outcome: 'rejected', ticketNumber: 'SUP-2026-000001' });
+  const customer = await s.send({ from: 'ivan@customer.test', body: '#cc +eve@evil.test\n#requester eve@evil.test' });
+  expect(customer).toMatchObject({ outcome: 'appended' });
+  expect(s.participants().map((p) => p.address)).toEqual(['olga@customer.test', 'petr@customer.test']);
+  expect(s.h.all('SELECT requester_address FROM tickets WHERE id = 1')).toEqual([{ requester_address: 'ivan@customer.test' }]);
+  expect(s.h.all("SELECT id FROM outbox WHERE to_address = 'eve@evil.test'")).toEqual([]);
+  s.h.close();
+});
+
+test("a participant's copy is capped and suppressed on its own: a bounced colleague's copy is held, the others go", async () => {
+  const h = intakeHarness({ engineers: ENGINEERS, ownAddresses: mb.addresses });
+  h.db.$client.prepare("INSERT INTO suppressions (address, until, reason, created_at) VALUES ('petr@customer.test', '2099-01-01T00:00:00.000Z', '5.1.1 user unknown', ?)").run(h.clock.now().toISOString());
+  const { worker, sent } = recordingOutbox(h, { gate: { perRecipient: [{ minutes: 10, max: 1 }], global: [], internal: [] } });
+  const m = buildMail({ from: 'ivan@customer.test', to: 'support@example.test', cc: 'olga@customer.test, petr@customer.test', subject: SUBJECT, body: 'x' });
+  await h.intake.process({ raw: m.raw, mailbox: mb, receivedAt: h.clock.now() });
+  await worker.flush();
+  expect(sent.filter((x) => x.envelopeTo !== 'anna@vendor.test').map((x) => [x.envelopeTo, x.to, x.cc])).toEqual([
+    ['ivan@customer.test', 'ivan@customer.test', ['olga@customer.test', 'petr@customer.test']],
+    ['olga@customer.test', 'ivan@customer.test', ['olga@customer.test', 'petr@customer.test']],
+  ]);
+  expect(h.all("SELECT to_address, status FROM outbox WHERE kind = 'registration' ORDER BY id").map((r) => Object.values(r as object))).toEqual([
+    ['ivan@customer.test', 'sent'],
+    ['olga@customer.test', 'sent'],
+    ['petr@customer.test', 'held'],
+  ]);
+  // Olga's cap (1 in 10 minutes) holds her next copy only; Ivan's is held by his own.
+  const again = buildMail({ from: 'olga@customer.test', to: 'support@example.test', subject: 'второе', body: 'y' });
+  await h.intake.process({ raw: again.raw, mailbox: mb, receivedAt: h.clock.now() });
+  await worker.flush();
+  expect(h.all<{ status: string }>("SELECT status FROM outbox WHERE kind = 'registration' AND to_address = 'olga@customer.test' ORDER BY id").map((r) => r.status)).toEqual(['sent', 'held']);
+  h.close();
 });

@@ -17,12 +17,13 @@ const example = loadConfig(path.join(root, 'config', 'helpdesk.example.yaml'), {
 const config = { ...example, sla: { ...example.sla, escalation: { L1: 'boss@vendor.test' } } };
 const mb = mailbox();
 
-async function setup() {
+async function setup(cc?: string) {
   const sla = { ...slaPolicy(config)!, organisations: [{ name: 'Ромашка', domains: ['romashka.test'], contacts: [], plan: 'extended' }] };
   const h = intakeHarness({ engineers: ENGINEERS, sla });
-  await h.intake.process({ raw: buildMail({ from: 'ivan@romashka.test', to: 'support@example.test', subject: 'Отчёт', body: 'Не выгружается.' }).raw, mailbox: mb, receivedAt: h.clock.now() });
+  await h.intake.process({ raw: buildMail({ from: 'ivan@romashka.test', to: 'support@example.test', cc, subject: 'Отчёт', body: 'Не выгружается.' }).raw, mailbox: mb, receivedAt: h.clock.now() });
+  const copies = { onReplies: true, never: (a: string) => ENGINEERS.some((e) => e.address === a) };
   const sweep = () =>
-    new SlaSweep({ db: h.db, clock: h.clock, log: silent, plans: sla.plans, templates: new Templates(path.join(root, 'templates')), engineers: ENGINEERS, mailboxes: [mb], escalation: config.sla.escalation }).run();
+    new SlaSweep({ db: h.db, clock: h.clock, log: silent, plans: sla.plans, templates: new Templates(path.join(root, 'templates')), engineers: ENGINEERS, mailboxes: [mb], escalation: config.sla.escalation, copies }).run();
   const mails = (kinds: string) => h.all<{ kind: string; to_address: string; text: string }>(`SELECT kind, to_address, text FROM outbox WHERE kind IN (${kinds}) ORDER BY id`);
   const engineer = (body: string) =>
     h.intake.process({
@@ -84,6 +85,24 @@ test('waiting for the customer: reminders after 2 and 5 working days, then the r
   expect(s.status().status).toBe('suspended');
   expect(s.mails("'awaiting-expired'")[0].text).toContain('приостановлена (причина: клиент недоступен)');
   expect(s.sweep()).toBe(0);
+  s.h.close();
+});
+
+test("the customer's notices (still waiting, closed) go to the participants too, in Cc; engineers' SLA notices do not", async () => {
+  const s = await setup('maria@romashka.test');
+  s.h.clock.set('2026-11-20T10:00:00Z');
+  await s.engineer('#status awaiting_info\n\nПришлите, пожалуйста, лог.');
+  s.h.clock.set('2026-11-24T10:00:00Z');
+  s.sweep();
+  const remind = s.h.all<{ to_address: string; cc_json: string }>("SELECT to_address, cc_json FROM outbox WHERE kind = 'awaiting-remind' ORDER BY id");
+  expect(remind.map((r) => [r.to_address, JSON.parse(r.cc_json)])).toEqual([
+    ['ivan@romashka.test', ['maria@romashka.test']],
+    ['maria@romashka.test', ['maria@romashka.test']],
+  ]);
+  expect(s.h.all("SELECT id FROM outbox WHERE kind LIKE 'sla-%' AND to_address = 'maria@romashka.test'")).toEqual([]);
+  s.h.clock.set('2026-12-04T10:00:00Z');
+  s.sweep();
+  expect(s.mails("'awaiting-expired'").map((m) => m.to_address)).toEqual(['ivan@romashka.test', 'maria@romashka.test']);
   s.h.close();
 });
 

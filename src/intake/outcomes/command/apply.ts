@@ -20,8 +20,8 @@ export interface Change {
   statusCommand: boolean;
 }
 
-/** The request after the commands, computed: writes nothing. A first answer to the customer starts the work. */
-export function changeOf(t: TicketRow, parsed: ParsedCommands, sla: SlaPolicy | null | undefined): Change {
+/** The request after the commands, computed: writes nothing. A first answer to the customer (text or files) starts the work. */
+export function changeOf(t: TicketRow, parsed: ParsedCommands, sla: SlaPolicy | null | undefined, answers: boolean): Change {
   const update: TicketFields = {};
   let status = t.status as Status;
   let wait: Wait | undefined;
@@ -40,7 +40,7 @@ export function changeOf(t: TicketRow, parsed: ParsedCommands, sla: SlaPolicy | 
     if (c.name === 'escalate') Object.assign(update, { line: c.line, assignee: null });
   }
   const statusCommand = parsed.commands.some((c) => c.name === 'status' || c.name === 'wait');
-  if (!statusCommand && status === 'new' && parsed.body) status = 'in_progress'; // the first answer to the customer
+  if (!statusCommand && status === 'new' && answers) status = 'in_progress'; // the first answer to the customer
   return { status, wait, update, statusCommand };
 }
 
@@ -49,15 +49,16 @@ export function changeOf(t: TicketRow, parsed: ParsedCommands, sla: SlaPolicy | 
  * its SLA clock) or the other fields, the deadlines again for a new severity,
  * and a notice to whoever the request is handed to.
  */
-export function apply(r: Reply, parsed: ParsedCommands, method: AuthMethod, d: { sla?: SlaPolicy | null; notifier: Notifier }): Change {
+export function apply(r: Reply, parsed: ParsedCommands, method: AuthMethod, d: { sla?: SlaPolicy | null; notifier: Notifier; files: readonly unknown[] }): Change {
   const { tx, t, now, engineer } = r;
   const message = r.p.mail.messageId;
-  if (parsed.commands.length === 0 && parsed.body === '') {
+  const answers = !parsed.note && (parsed.body !== '' || d.files.length > 0);
+  if (parsed.commands.length === 0 && !answers) {
     // Nothing of the engineer's own above the quote: nothing goes to the customer, and the engineer is told so.
     r.event('reply.empty', { message, auth: method, note: 'no text above the quoted mail and no command: nothing relayed' });
   }
   for (const c of parsed.commands) r.event('command.applied', { command: c.source, message, auth: method });
-  const change = changeOf(t, parsed, d.sla);
+  const change = changeOf(t, parsed, d.sla, answers);
   const { status, wait, update } = change;
   if (status !== t.status) {
     const reason = wait ? `${wait.why}${wait.comment ? `: ${wait.comment}` : ''}` : change.statusCommand ? 'command' : 'first reply by an engineer';

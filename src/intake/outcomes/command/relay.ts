@@ -10,6 +10,7 @@ import type { SlaPolicy } from '../../../sla/policy';
 import type { Status } from '../../../ticket/status';
 import { tagSubject } from '../../../ticket/subject';
 import type { Change } from './apply';
+import type { OutgoingFile } from './files';
 import type { Reply } from './reply';
 
 /** Status changes the customer is told about. */
@@ -20,12 +21,13 @@ const TOLD: readonly Status[] = ['awaiting_info', 'suspended', 'resolved'];
  * the customer, in their thread, unless it is a #note; the SLA's reaction is
  * marked by a relay or by the work starting. Whether it was relayed.
  */
-export function relay(r: Reply, parsed: ParsedCommands, change: Change, d: { templates: Templates; sla?: SlaPolicy | null; copies?: Copies }): boolean {
+export function relay(r: Reply, parsed: ParsedCommands, change: Change, d: { templates: Templates; sla?: SlaPolicy | null; copies?: Copies; files?: readonly OutgoingFile[] }): boolean {
   const { tx, t, now } = r;
   const { status, wait } = change;
   const told = status !== t.status && TOLD.includes(status);
   const requester = requesterOf(tx, t.id); // a #requester in this reply has changed it
-  const relayed = !parsed.note && !!requester && (parsed.body !== '' || told);
+  const files = d.files ?? [];
+  const relayed = !parsed.note && !!requester && (parsed.body !== '' || files.length > 0 || told);
   if (relayed) {
     const mailbox = r.p.input.mailbox;
     const lang = mailbox.language;
@@ -44,9 +46,9 @@ export function relay(r: Reply, parsed: ParsedCommands, change: Change, d: { tem
     const id = queueMail(tx, {
       from: mailbox,
       at: now,
-      mail: { ticketId: t.id, kind: 'relay', idHint: t.number, to: requester!, cc, subject: tagSubject(t.subject, t.number, NO_SUBJECT[lang]), text, ...thread },
+      mail: { ticketId: t.id, kind: 'relay', idHint: t.number, to: requester!, cc, subject: tagSubject(t.subject, t.number, NO_SUBJECT[lang]), text, attachments: files, ...thread },
     });
-    r.event('reply.relayed', { messageId: id, to: requester, cc });
+    r.event('reply.relayed', { messageId: id, to: requester, cc, files: files.map((f) => f.filename) });
     markReacted(tx, d.sla?.plans, t.id, now);
   }
   if (status === 'in_progress') markReacted(tx, d.sla?.plans, t.id, now);
