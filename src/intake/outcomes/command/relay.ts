@@ -1,6 +1,8 @@
 import type { ParsedCommands } from '../../../commands/parse';
 import { NO_SUBJECT } from '../../../compose/registration';
 import type { Templates } from '../../../compose/templates';
+import { answerHtml } from '../../../mail/html-answer';
+import { textToHtml } from '../../../mail/sanitize';
 import { markReacted } from '../../../requests/ledger';
 import { queueMail } from '../../../requests/mail';
 import { threadWith } from '../../../requests/read-thread';
@@ -26,8 +28,11 @@ export function relay(r: Reply, parsed: ParsedCommands, change: Change, d: { tem
   if (relayed) {
     const mailbox = r.p.input.mailbox;
     const lang = mailbox.language;
-    const text = d.templates.render('relay', lang, {
+    // The engineer's HTML, sanitised and cut to the words of their text; else their text as HTML.
+    const own = parsed.body && r.p.mail.html ? answerHtml(r.p.mail.html, parsed.body) : null;
+    const { text, html } = d.templates.both('relay', lang, {
       body: parsed.body,
+      bodyHtml: own ?? textToHtml(parsed.body),
       awaiting_info: told && status === 'awaiting_info',
       suspended: told && status === 'suspended',
       resolved: told && status === 'resolved',
@@ -35,14 +40,14 @@ export function relay(r: Reply, parsed: ParsedCommands, change: Change, d: { tem
       comment: wait?.comment ?? '',
       supportName: mailbox.from_name,
       number: t.number,
-    });
+    }, mailbox.signature);
     const thread = threadWith(tx, t.id, t.requesterAddress!);
     const id = queueMail(tx, {
       from: mailbox,
       at: now,
-      mail: { ticketId: t.id, kind: 'relay', idHint: t.number, to: t.requesterAddress!, subject: tagSubject(t.subject, t.number, NO_SUBJECT[lang]), text, ...thread },
+      mail: { ticketId: t.id, kind: 'relay', idHint: t.number, to: t.requesterAddress!, subject: tagSubject(t.subject, t.number, NO_SUBJECT[lang]), text, html, ...thread },
     });
-    r.event('reply.relayed', { messageId: id, to: t.requesterAddress });
+    r.event('reply.relayed', { messageId: id, to: t.requesterAddress, html: own ? 'own' : 'text' });
     markReacted(tx, d.sla?.plans, t.id, now);
   }
   if (status === 'in_progress') markReacted(tx, d.sla?.plans, t.id, now);
