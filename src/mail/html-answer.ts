@@ -88,13 +88,18 @@ function keepRun(doc: Document, target: string): boolean {
   const end = at[[...stream.slice(0, first)].length + [...target].length - 1];
   const startNode = texts[start.node];
   const endNode = texts[end.node];
-  const endChar = String.fromCodePoint(endNode.data.codePointAt(end.index)!);
-  if (startNode === endNode) startNode.data = startNode.data.slice(start.index, end.index + endChar.length);
+  // The punctuation around the run's first and last letters belongs to it, up to a line break or another letter.
+  let from = start.index;
+  while (from > 0 && !/[\p{L}\p{N}\n]/u.test(startNode.data[from - 1])) from--;
+  let to = end.index + String.fromCodePoint(endNode.data.codePointAt(end.index)!).length;
+  while (to < endNode.data.length && !/[\p{L}\p{N}\n]/u.test(endNode.data[to])) to++;
+  if (startNode === endNode) startNode.data = startNode.data.slice(from, to);
   else {
-    startNode.data = startNode.data.slice(start.index);
-    endNode.data = endNode.data.slice(0, end.index + endChar.length);
+    startNode.data = startNode.data.slice(from);
+    endNode.data = endNode.data.slice(0, to);
   }
-  // Pre-order positions: a node wholly before the start or after the end goes.
+  // Pre-order positions: a node wholly before the start goes, and one after the end unless no letter
+  // came between (an image, a line break right under the answer stay; the next words do not).
   const order = new Map<ChildNode, { pre: number; last: number }>();
   let i = 0;
   const walk = (n: ChildNode) => {
@@ -104,7 +109,10 @@ function keepRun(doc: Document, target: string): boolean {
   };
   doc.children.forEach(walk);
   const s = order.get(startNode)!.pre;
-  const e = order.get(endNode)!.pre;
-  for (const [n, o] of order) if ((o.last < s || o.pre > e) && n.parent) DomUtils.removeElement(n);
+  const next = texts.slice(end.node + 1).find((t) => /[\p{L}\p{N}]/u.test(t.data));
+  const e = next ? order.get(next)!.pre - 1 : Infinity;
+  const last = order.get(endNode)!.pre;
+  const separator = (n: ChildNode, o: { pre: number }) => o.pre > last && (n as Element).name === 'hr'; // Outlook's line above the quote
+  for (const [n, o] of order) if ((o.last < s || o.pre > e || separator(n, o)) && n.parent) DomUtils.removeElement(n);
   return true;
 }
