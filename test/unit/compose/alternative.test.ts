@@ -50,7 +50,7 @@ describe('every template, in each language, flags on and off', () => {
     const both = templates.both('registration', 'ru', values(true), SIGNATURE);
     expectAlternative([{ kind: 'registration', ...both }]);
     expect(both.text.trimEnd().endsWith('ООО «Ромашка»\n+7 495 000-00-00')).toBe(true);
-    expect(both.html).toMatch(/<div class="signature"[^>]*><b[^>]*>ООО «Ромашка»<\/b><br>\+7 495 000-00-00<\/div>/);
+    expect(both.html).toMatch(/<div class="signature"[^>]*><b[^>]*>ООО «Ромашка»<\/b><br ?\/?>\+7 495 000-00-00<\/div>/);
   });
 
   test('a signature of text only is escaped for the HTML; of HTML only, its text is the HTML\'s', () => {
@@ -89,7 +89,7 @@ test('registration, notify-new, notify-followup, notify-bounce, relay and confir
   for (const kind of ['registration', 'relay']) {
     const [r] = rows(kind);
     expect(r.text).toContain('ООО «Ромашка»\n+7 495 000-00-00');
-    expect(r.html).toMatch(/ООО «Ромашка»<\/b><br>\+7 495 000-00-00/);
+    expect(r.html).toMatch(/ООО «Ромашка»<\/b><br ?\/?>\+7 495 000-00-00/);
   }
   for (const kind of ['notify-new', 'notify-followup', 'notify-bounce', 'confirm']) expect(rows(kind)[0].text + rows(kind)[0].html).not.toContain('Ромашка');
   expect(rows('registration')[0].html).toContain('Не работает &lt;вход&gt;'); // the customer's words are text
@@ -109,7 +109,7 @@ test('an engineer\'s HTML answer: scripts, handlers, forms, remote images and CS
   const [relay] = rows('relay');
   expectAlternative([relay]);
   expect(relay.html).not.toMatch(/script|alert|onmouseover|onerror|evil|url\(|<form|<input|#status|Новое обращение|Помогите|wrote/i);
-  expect(relay.html).toContain('<img src="cid:screen@vendor.test" alt="screen.png">');
+  expect(relay.html).toMatch(/<img src="cid:screen@vendor\.test" alt="screen\.png" ?\/?>/);
   expect(relay.html).toMatch(/<span style="color: ?red;?">пожалуйста<\/span>/);
   expect(relay.text).toContain('Пришлите, пожалуйста, лог.');
   expect(relay.text).not.toContain('#status');
