@@ -141,3 +141,21 @@ test('an outbox row from before HTML (html null) is sent as text only', async ()
   expect(sent.map((m) => [m.to, m.html === null || m.html === undefined ? 'text only' : 'html'])).toEqual([['ivan@customer.test', 'text only'], ['olga@customer.test', 'html']]);
   h.close();
 });
+
+test('a customer\'s HTML mail (a <script>, a remote image, markup in the subject) reaches the engineers\' HTML as text only', async () => {
+  const h = intakeHarness({ engineers: ENGINEERS });
+  const raw = await new MailComposer({
+    from: 'Иван <ivan@customer.test>',
+    to: 'support@example.test',
+    subject: '<img src=https://evil.test/s.gif> вход',
+    html: '<p>Не работает <b>вход</b>.</p><script>alert(1)</script><img src="https://evil.test/t.gif" onerror="alert(2)"><p style="background:url(https://evil.test/b.png)">Ошибка 500.</p>',
+  }).compile().build();
+  await h.intake.process({ raw, mailbox: signed, receivedAt: h.clock.now() });
+  const rows = h.all<Row>("SELECT kind, to_address, text, html FROM outbox WHERE kind IN ('registration', 'notify-new') ORDER BY kind DESC");
+  expect(rows.map((r) => r.kind)).toEqual(['registration', 'notify-new']);
+  expectAlternative(rows);
+  for (const r of rows) expect(r.html).not.toMatch(/<script|<img|onerror|url\(|<b>вход/);
+  expect(rows[1].html).toContain('Не работает вход.');
+  expect(rows[0].html).toContain('&lt;img src&#x3D;https://evil.test/s.gif&gt; вход'); // the subject, as text
+  h.close();
+});
