@@ -28,14 +28,14 @@ export class HeldSummary {
       if (queuedSince(tx, { kind: SUMMARY_KIND, to: o.to, since })) return false;
       const held = heldFor(tx, o.to);
       const mb = this.mailboxes.find((m) => m.name === o.mailbox) ?? this.mailboxes[0];
-      const text = this.templates.render(SUMMARY_KIND, mb.language, {
+      const { text, html } = this.templates.both(SUMMARY_KIND, mb.language, {
         held,
         max: o.cap.max,
         minutes: o.cap.minutes,
         until: formatLocalTime(o.until, mb.time_zone, mb.language),
         command: 'helpdesk outbox list --held',
       });
-      queueMail(tx, { from: mb, at: now, mail: { ticketId: null, kind: SUMMARY_KIND, idHint: 'held', to: o.to, subject: `${SUBJECT[mb.language]}: ${held}`, text } });
+      queueMail(tx, { from: mb, at: now, mail: { ticketId: null, kind: SUMMARY_KIND, idHint: 'held', to: o.to, subject: `${SUBJECT[mb.language]}: ${held}`, text, html } });
       return true;
     });
   }

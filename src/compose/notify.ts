@@ -50,7 +50,7 @@ export class Notifier {
     const to = n.to ?? engineersOf(this.engineers, t);
     if (to.length === 0 || !this.secret) return 0;
     const local = (d: Date) => formatLocalTime(d, mailbox.time_zone, mailbox.language);
-    const text = this.templates.render(`notify-${n.kind}`, mailbox.language, {
+    const { text, html } = this.templates.both(`notify-${n.kind}`, mailbox.language, {
       number: t.number,
       customer: mail.from ? `${mail.from.name ? `${mail.from.name} ` : ''}<${mail.from.address}>` : '-',
       subject: mail.subject,
@@ -79,6 +79,7 @@ export class Notifier {
           replyTo: replyAddress(this.secret, mailbox.addresses[0], t.number, e.address),
           subject: `[${t.number}] ${t.subject || '-'}`,
           text,
+          html,
           attachments,
         },
       });

@@ -23,14 +23,14 @@ export function composeRegistration(o: {
 }): Outgoing {
   const { mailbox, mail, number } = o;
   const lang = mailbox.language;
-  const text = o.templates.render('registration', lang, {
+  const { text, html } = o.templates.both('registration', lang, {
     number,
     subject: mail.subject || NO_SUBJECT[lang],
     receivedAt: formatLocalTime(o.receivedAt, mailbox.time_zone, lang),
     customerName: mail.from?.name ?? '',
     supportName: mailbox.from_name,
     missing: o.missing ?? [],
-  });
+  }, mailbox.signature);
   const references = mail.messageId ? [...mail.references.slice(-20), mail.messageId] : mail.references.slice(-20);
   return {
     ticketId: o.ticketId,
@@ -40,6 +40,7 @@ export function composeRegistration(o: {
     cc: o.cc ?? [],
     subject: tagSubject(mail.subject, number, NO_SUBJECT[lang]),
     text,
+    html,
     inReplyTo: mail.messageId,
     references,
   };

@@ -110,10 +110,14 @@ export function parseConfig(text: string, file: string, secretEnv: SecretEnv, op
   const templatesDir = cfg.templates_dir ?? defaultTemplatesDir;
   for (const lang of new Set(cfg.mailboxes.map((m) => m.language))) {
     for (const name of TEMPLATE_NAMES) {
-      const tpl = path.resolve(templatesDir, `${name}.${lang}.hbs`);
-      if (!fs.existsSync(tpl)) problems.push({ path: 'templates_dir', line: lineOf(['templates_dir']), message: `no template ${tpl}` });
+      for (const form of ['hbs', 'html.hbs']) {
+        const tpl = path.resolve(templatesDir, `${name}.${lang}.${form}`);
+        if (!fs.existsSync(tpl)) problems.push({ path: 'templates_dir', line: lineOf(['templates_dir']), message: `no template ${tpl}` });
+      }
     }
   }
+  const layout = path.resolve(templatesDir, 'layout.html.hbs');
+  if (!fs.existsSync(layout)) problems.push({ path: 'templates_dir', line: lineOf(['templates_dir']), message: `no template ${layout}` });
   if (problems.length > 0) throw new ConfigError(file, problems);
   // Under systemd, StateDirectory= is the natural home of the data when the file names none.
   const dataDir = !doc.has('data_dir') && secretEnv.env.STATE_DIRECTORY ? secretEnv.env.STATE_DIRECTORY.split(':')[0] : cfg.data_dir;

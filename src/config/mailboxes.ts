@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { address, lineName, port, secretSchema, timeZone } from './fields';
+import { signatureSchema } from './signature';
 
 /** The mailboxes section: one IMAP account read and one SMTP server sent through, per desk address. */
 
@@ -45,6 +46,8 @@ export const mailboxSchema = z.strictObject({
   time_zone: timeZone.default('Europe/Moscow'),
   addresses: z.array(address).min(1),
   from_name: z.string().default('Support'),
+  /** Added below every mail to a customer: {text, html}, either optional (config/signature.ts). */
+  signature: signatureSchema,
   imap: imapSchema,
   smtp: smtpSchema,
 });

@@ -155,6 +155,8 @@ export const outbox = sqliteTable(
     replyTo: text('reply_to'),
     subject: text('subject').notNull(),
     text: text('text').notNull(),
+    /** The HTML alternative of the text (null on rows queued before there was one: sent as text only). */
+    html: text('html'),
     inReplyTo: text('in_reply_to'),
     referencesJson: text('references_json').notNull().default('[]'),
     /** Stored attachments to send along: [{sha256, filename, contentType}]. */

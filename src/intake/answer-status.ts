@@ -36,8 +36,8 @@ export function answerStatus(
   if (asker && deps.mayAnswer) {
     const t = allowed ? ticketById(tx, found!.id)! : null;
     const engineer = t?.assignee ? deps.engineers.find((e) => e.address === t.assignee) : undefined;
-    const text = t
-      ? deps.templates.render('status-answer', lang, {
+    const { text, html } = t
+      ? deps.templates.both('status-answer', lang, {
           number: t.number,
           subject: t.subject,
           status: STATUS_WORDS[lang][t.status as keyof (typeof STATUS_WORDS)['ru']] ?? t.status,
@@ -47,10 +47,10 @@ export function answerStatus(
           plan: t.plan ?? '',
           resolutionDue: t.resolutionDue ? formatLocalTime(new Date(t.resolutionDue), mailbox.time_zone, lang) : '',
           supportName: mailbox.from_name,
-        })
-      : deps.templates.render('status-unknown', lang, { supportName: mailbox.from_name });
+        }, mailbox.signature)
+      : deps.templates.both('status-unknown', lang, { supportName: mailbox.from_name }, mailbox.signature);
     const subject = t ? tagSubject(t.subject, t.number, '-') : lang === 'ru' ? 'Статус обращения' : 'Request status';
-    queueAnswer(tx, p, { kind: t ? 'status' : 'status-unknown', to: asker, subject, text, ticketId: t?.id ?? null, idHint: t?.number ?? 'status' }, now);
+    queueAnswer(tx, p, { kind: t ? 'status' : 'status-unknown', to: asker, subject, text, html, ticketId: t?.id ?? null, idHint: t?.number ?? 'status' }, now);
   }
   return { outcome: 'answered', ticketNumber: allowed ? found!.number : null, messageId: mail.messageId, answered: !!asker && deps.mayAnswer };
 }

@@ -21,14 +21,14 @@ export function overLimit(tx: Tx, p: Prepared, a: Assignment, policy: SlaPolicy,
   const numbers = open.map((o) => o.number);
   keepInbound(tx, p, { ticketId: null, at: now, event: { type: 'request.limit', actor: from, data: { plan: a.plan, max, open: numbers } } });
   if (mayAnswer) {
-    const text = templates.render('limit', mailbox.language, {
+    const { text, html } = templates.both('limit', mailbox.language, {
       subject: p.mail.subject,
       plan: a.plan,
       max,
       open: open.map((o) => `${o.number} (${o.subject})`).join(', '),
       supportName: mailbox.from_name,
-    });
-    queueAnswer(tx, p, { kind: 'limit', to: from, subject: `Re: ${p.mail.subject || '-'}`, text, idHint: 'limit' }, now);
+    }, mailbox.signature);
+    queueAnswer(tx, p, { kind: 'limit', to: from, subject: `Re: ${p.mail.subject || '-'}`, text, html, idHint: 'limit' }, now);
   }
   return { outcome: 'rejected', ticketNumber: numbers[0], messageId: p.mail.messageId, reason: `plan ${a.plan} allows ${max} open request(s); open: ${numbers.join(', ')}` };
 }
@@ -42,8 +42,8 @@ export function refusedSender(tx: Tx, p: Prepared, templates: Templates, now: Da
   const from = p.mail.from?.address ?? 'unknown';
   keepInbound(tx, p, { ticketId: null, at: now, event: { type: 'request.refused', actor: from, data: { reason: 'unknown sender' } } });
   if (mayAnswer && p.mail.from) {
-    const text = templates.render('unknown-sender', mailbox.language, { subject: p.mail.subject, address: from, supportName: mailbox.from_name });
-    queueAnswer(tx, p, { kind: 'unknown-sender', to: from, subject: `Re: ${p.mail.subject || '-'}`, text, idHint: 'refused' }, now);
+    const { text, html } = templates.both('unknown-sender', mailbox.language, { subject: p.mail.subject, address: from, supportName: mailbox.from_name }, mailbox.signature);
+    queueAnswer(tx, p, { kind: 'unknown-sender', to: from, subject: `Re: ${p.mail.subject || '-'}`, text, html, idHint: 'refused' }, now);
   }
   return { outcome: 'rejected', ticketNumber: null, messageId: p.mail.messageId, reason: `${from} belongs to no organisation (requests.unknown_senders: refuse)` };
 }

@@ -25,6 +25,8 @@ export interface ParsedEmail {
   subject: string;
   date: Date | null;
   text: string;
+  /** The mail's own HTML part as written (unsanitised: for mail/html-answer.ts only, never sent as it is). */
+  html?: string | null;
   attachments: ParsedAttachment[];
   /** Unfolded header values by lower-case name (all occurrences, in order). */
   headers: Map<string, string[]>;

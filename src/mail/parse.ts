@@ -85,6 +85,7 @@ async function parseOne(raw: Buffer | { file: string }, sink: AttachmentSink | u
     subject: (parsed.subject ?? '').replace(/\s+/g, ' ').trim(),
     date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : null,
     text,
+    html: typeof parsed.html === 'string' && parsed.html ? parsed.html : null,
     attachments: parsed.attachments,
     headers,
     parseError: null,

@@ -12,6 +12,8 @@ export interface Mailer {
     replyTo?: string | null;
     subject: string;
     text: string;
+    /** With it the mail is multipart/alternative (text, then HTML). */
+    html?: string | null;
     messageId: string;
     inReplyTo: string | null;
     references: string[];
@@ -45,6 +47,7 @@ export function smtpMailer(mailbox: ResolvedMailbox): Mailer {
         replyTo: m.replyTo ?? undefined,
         subject: m.subject,
         text: m.text,
+        html: m.html ?? undefined,
         messageId: m.messageId,
         inReplyTo: m.inReplyTo ?? undefined,
         references: m.references.length > 0 ? m.references : undefined,

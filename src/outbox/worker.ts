@@ -142,6 +142,7 @@ export class OutboxWorker {
           replyTo: row.replyTo,
           subject: row.subject,
           text: row.text,
+          html: row.html,
           messageId: row.messageId,
           inReplyTo: row.inReplyTo,
           references: JSON.parse(row.referencesJson) as string[],

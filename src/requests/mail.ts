@@ -13,6 +13,8 @@ export interface Outgoing {
   cc?: readonly string[];
   subject: string;
   text: string;
+  /** The HTML alternative of the same content; sent as multipart/alternative with the text. */
+  html?: string | null;
   /** Our Message-ID; minted from idHint when absent. */
   messageId?: string;
   idHint?: string;
@@ -61,6 +63,7 @@ function insertRow(tx: Tx, o: { from: ResolvedMailbox; mail: Outgoing; at: Date 
       replyTo: m.replyTo ?? null,
       subject: m.subject,
       text: m.text,
+      html: m.html ?? null,
       inReplyTo: m.inReplyTo ?? null,
       referencesJson: JSON.stringify(m.references ?? []),
       attachmentsJson: JSON.stringify(m.attachments ?? []),

@@ -77,7 +77,7 @@ export class SlaSweep {
       const to = engineersOf(this.d.engineers, t).map((e) => e.address);
       const escalate = this.d.escalation[t.line];
       if (n.what === 'breach' && escalate && !to.includes(escalate)) to.push(escalate);
-      const text = this.d.templates.render('sla-notice', lang, {
+      const { text, html } = this.d.templates.both('sla-notice', lang, {
         number: t.number,
         breach: n.what === 'breach',
         reaction: n.target === 'reaction',
@@ -90,7 +90,7 @@ export class SlaSweep {
         severity: t.severity,
         status: t.status,
       });
-      for (const address of to) this.mail(tx, { t, mailbox, kind: n.what === 'breach' ? 'sla-breach' : 'sla-remind', to: address, subject: `[${t.number}] SLA`, text, now, inReplyTo: null });
+      for (const address of to) this.mail(tx, { t, mailbox, kind: n.what === 'breach' ? 'sla-breach' : 'sla-remind', to: address, subject: `[${t.number}] SLA`, text, html, now, inReplyTo: null });
       return to.length;
     }
     if (!t.requesterAddress) return 0;
@@ -99,15 +99,15 @@ export class SlaSweep {
     if (n.what === 'awaiting-remind') {
       const waiting = n.kind.split('@')[1];
       const expire = plannedNotices(t, ledger, new Set(), this.d.plans, this.d.plans.sweep).find((x) => x.what === 'awaiting-expire');
-      const text = this.d.templates.render('awaiting-remind', lang, {
+      const { text, html } = this.d.templates.both('awaiting-remind', lang, {
         number: t.number,
         subject: t.subject,
         since: time(waiting),
         expires: expire ? time(expire.at) : '',
         close: this.d.plans.sweep.awaiting_expire_action === 'close',
         supportName: mailbox.from_name,
-      });
-      this.mail(tx, { t, mailbox, kind: 'awaiting-remind', to: t.requesterAddress, cc: this.cc(tx, t), subject, text, now, inReplyTo: lastFromCustomer });
+      }, mailbox.signature);
+      this.mail(tx, { t, mailbox, kind: 'awaiting-remind', to: t.requesterAddress, cc: this.cc(tx, t), subject, text, html, now, inReplyTo: lastFromCustomer });
       return 1;
     }
     const expired = n.what === 'awaiting-expire';
@@ -115,8 +115,8 @@ export class SlaSweep {
     const reason = expired ? 'no answer from the customer (customer_unreachable)' : 'resolved without objection';
     const by = expired ? 'sla sweep: wait expired' : 'sla sweep: auto-close';
     changeStatus(tx, { ticketId: t.id, from: t.status, to, at: now, actor: 'system', reason, sla: { plans: this.d.plans, by } });
-    const text = this.d.templates.render('closed', lang, { number: t.number, subject: t.subject, expired, suspended: to === 'suspended', supportName: mailbox.from_name });
-    this.mail(tx, { t, mailbox, kind: expired ? 'awaiting-expired' : 'closed', to: t.requesterAddress, cc: this.cc(tx, t), subject, text, now, inReplyTo: lastFromCustomer });
+    const { text, html } = this.d.templates.both('closed', lang, { number: t.number, subject: t.subject, expired, suspended: to === 'suspended', supportName: mailbox.from_name }, mailbox.signature);
+    this.mail(tx, { t, mailbox, kind: expired ? 'awaiting-expired' : 'closed', to: t.requesterAddress, cc: this.cc(tx, t), subject, text, html, now, inReplyTo: lastFromCustomer });
     return 1;
   }
 
@@ -124,8 +124,8 @@ export class SlaSweep {
     return ccOf(tx, t.id, t.requesterAddress, this.d.copies);
   }
 
-  private mail(tx: Tx, m: { t: TicketRow; mailbox: ResolvedMailbox; kind: string; to: string; cc?: string[]; subject: string; text: string; now: Date; inReplyTo: string | null }): void {
+  private mail(tx: Tx, m: { t: TicketRow; mailbox: ResolvedMailbox; kind: string; to: string; cc?: string[]; subject: string; text: string; html: string; now: Date; inReplyTo: string | null }): void {
     const { t, inReplyTo } = m;
-    queueMail(tx, { from: m.mailbox, at: m.now, mail: { ticketId: t.id, kind: m.kind, idHint: t.number, to: m.to, cc: m.cc, subject: m.subject, text: m.text, inReplyTo, references: inReplyTo ? [inReplyTo] : [] } });
+    queueMail(tx, { from: m.mailbox, at: m.now, mail: { ticketId: t.id, kind: m.kind, idHint: t.number, to: m.to, cc: m.cc, subject: m.subject, text: m.text, html: m.html, inReplyTo, references: inReplyTo ? [inReplyTo] : [] } });
   }
 }

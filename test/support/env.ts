@@ -24,6 +24,8 @@ export interface ConfigOptions {
   engineers?: boolean;
   /** YAML appended at the top level (calendars, plans, sla …). */
   extra?: string;
+  /** YAML keys added to the mailbox (indented by 4 spaces, e.g. "    signature: {text: x}\n"). */
+  mailboxExtra?: string;
   templatesDir?: string;
 }
 
@@ -52,7 +54,7 @@ ${o.engineers ? 'engineers:\n  - { address: anna@vendor.test, name: Анна, li
     language: ${o.language ?? 'ru'}
     addresses: [support@example.test]
     from_name: Служба поддержки
-    imap:
+${o.mailboxExtra ?? ''}    imap:
       host: 127.0.0.1
       port: ${servers.imapPort}
       tls: false

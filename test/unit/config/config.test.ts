@@ -142,7 +142,9 @@ test('without data_dir in the file, systemd\'s $STATE_DIRECTORY is used; a data_
 test('a templates_dir without the templates of a mailbox language is a problem', () => {
   const text = example.replace('templates_dir: ./templates', 'templates_dir: /nonexistent/templates');
   const found = problems(text);
-  expect(found).toHaveLength(14);
+  // Each of the 14 templates in its text and HTML form, and the HTML layout.
+  expect(found).toHaveLength(29);
+  expect(found.at(-1)!.message).toBe('no template /nonexistent/templates/layout.html.hbs');
   expect(found[0]).toEqual({ path: 'templates_dir', line: text.split('\n').findIndex((l) => l.startsWith('templates_dir')) + 1, message: 'no template /nonexistent/templates/registration.ru.hbs' });
   expect(parseConfig(example.replace('templates_dir: ./templates\n', ''), examplePath, secrets).templates_dir).toMatch(/templates$/);
 });

@@ -1,3 +1,4 @@
+import { expectAlternative } from '../../support/alternative';
 import { parseEmail } from '../../../src/mail/parse';
 import { createNumbering } from '../../../src/ticket/numbering';
 import { statusQuery } from '../../../src/intake/status-query';
@@ -47,6 +48,7 @@ describe('answering', () => {
     expect(a.text).toContain('Статус: в работе');
     expect(a.text).toContain('Ответственный: Анна');
     expect(a.text).toContain('Последнее изменение: 20.11.2026');
+    expectAlternative(r.h.all("SELECT kind, text, html FROM outbox WHERE kind = 'status'"));
     expect(r.h.all('SELECT id FROM tickets')).toHaveLength(1);
     expect(r.h.all<{ status: string }>('SELECT status FROM tickets')[0].status).toBe('in_progress');
     r.h.close();
@@ -67,6 +69,7 @@ describe('answering', () => {
     expect(a.text).not.toContain('Не работает вход');
     expect(a.text).not.toContain('SUP-2026-000001');
     expect(a.text).not.toContain('Анна');
+    expectAlternative(r.h.all("SELECT kind, text, html FROM outbox WHERE kind = 'status-unknown'"));
     expect(r.h.all('SELECT id FROM tickets')).toHaveLength(1);
     expect(r.h.all<{ ticket_id: number | null }>('SELECT ticket_id FROM messages ORDER BY id').map((m) => m.ticket_id)).toEqual([1, null]); // kept, on no request
     r.h.close();

@@ -9,6 +9,7 @@ import { HeldSummary } from '../../../src/compose/held-summary';
 import { Templates } from '../../../src/compose/templates';
 import type { OutboxWorker } from '../../../src/outbox/worker';
 import { buildMail } from '../../support/mails';
+import { expectAlternative } from '../../support/alternative';
 import { root } from '../../support/env';
 import { intakeHarness, mailbox, recordingOutbox } from '../../support/services';
 
@@ -130,6 +131,8 @@ test('a new hold after the window has passed brings a new summary; never two wit
   const summaries = to('anna@vendor.test', 'summary');
   expect(summaries).toHaveLength(2);
   expect(summaries[1].subject).toMatch(/^Уведомления задержаны: \d+$/);
+  expectAlternative(h.all("SELECT kind, text, html FROM outbox WHERE kind = 'held-summary'"));
+  expect(summaries[1].html).toContain('Уведомления вам временно задерживаются'); // sent with its HTML
   expect(to('anna@vendor.test', 'notify')).toHaveLength(40);
   h.close();
 });

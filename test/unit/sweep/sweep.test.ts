@@ -10,6 +10,7 @@ import { slaPolicy } from '../../../src/daemon';
 import { SlaSweep } from '../../../src/sweep/sweep';
 import { Templates } from '../../../src/compose/templates';
 import { buildMail } from '../../support/mails';
+import { expectAlternative } from '../../support/alternative';
 import { root } from '../../support/env';
 import { ENGINEERS, TOKEN_SECRET, intakeHarness, mailbox, silent } from '../../support/services';
 
@@ -52,6 +53,7 @@ test('reminders at 75 % and 90 %, the breach to the engineer and the line\'s esc
   s.h.clock.set('2026-11-20T14:30:00Z'); // 17:30 MSK: first repeat
   expect(s.sweep()).toBe(2);
   expect(s.mails("'sla-breach'")[2].text).toContain('(напоминание 1)');
+  expectAlternative(s.h.all("SELECT kind, text, html FROM outbox WHERE kind IN ('sla-remind', 'sla-breach')"));
   s.h.clock.set('2026-11-20T15:30:00Z'); // 18:30 MSK: the next repeat waits for Monday 09:00
   expect(s.sweep()).toBe(0);
   expect(s.status().next_sla_at).toBe('2026-11-23T06:00:00.000Z');
@@ -84,6 +86,7 @@ test('waiting for the customer: reminders after 2 and 5 working days, then the r
   expect(s.sweep()).toBe(2); // the 5-day reminder (overdue) and the end of the wait
   expect(s.status().status).toBe('suspended');
   expect(s.mails("'awaiting-expired'")[0].text).toContain('приостановлена (причина: клиент недоступен)');
+  expectAlternative(s.h.all("SELECT kind, text, html FROM outbox WHERE kind IN ('awaiting-remind', 'awaiting-expired')"));
   expect(s.sweep()).toBe(0);
   s.h.close();
 });
@@ -115,5 +118,6 @@ test('resolved without objection: closed after 3 working days with a closing mai
   expect(a + b).toBe(1);
   expect(s.status()).toEqual({ status: 'closed', next_sla_at: null });
   expect(s.mails("'closed'")).toEqual([expect.objectContaining({ to_address: 'ivan@romashka.test', text: expect.stringContaining('закрыто и передано в архив') })]);
+  expectAlternative(s.h.all("SELECT kind, text, html FROM outbox WHERE kind = 'closed'"));
   s.h.close();
 });

@@ -2,6 +2,8 @@ import type { ParsedCommands } from '../../../commands/parse';
 import { ccOf, type Copies } from '../../../compose/recipients';
 import { NO_SUBJECT } from '../../../compose/registration';
 import type { Templates } from '../../../compose/templates';
+import { answerHtml } from '../../../mail/html-answer';
+import { textToHtml } from '../../../mail/sanitize';
 import { markReacted } from '../../../requests/ledger';
 import { queueMail } from '../../../requests/mail';
 import { requesterOf } from '../../../requests/read';
@@ -31,8 +33,11 @@ export function relay(r: Reply, parsed: ParsedCommands, change: Change, d: { tem
   if (relayed) {
     const mailbox = r.p.input.mailbox;
     const lang = mailbox.language;
-    const text = d.templates.render('relay', lang, {
+    // The engineer's HTML, sanitised and cut to the words of their text; else their text as HTML.
+    const own = parsed.body && r.p.mail.html ? answerHtml(r.p.mail.html, parsed.body) : null;
+    const { text, html } = d.templates.both('relay', lang, {
       body: parsed.body,
+      bodyHtml: own ?? textToHtml(parsed.body),
       awaiting_info: told && status === 'awaiting_info',
       suspended: told && status === 'suspended',
       resolved: told && status === 'resolved',
@@ -40,15 +45,15 @@ export function relay(r: Reply, parsed: ParsedCommands, change: Change, d: { tem
       comment: wait?.comment ?? '',
       supportName: mailbox.from_name,
       number: t.number,
-    });
+    }, mailbox.signature);
     const thread = threadWith(tx, t.id, requester!);
     const cc = ccOf(tx, t.id, requester, d.copies);
     const id = queueMail(tx, {
       from: mailbox,
       at: now,
-      mail: { ticketId: t.id, kind: 'relay', idHint: t.number, to: requester!, cc, subject: tagSubject(t.subject, t.number, NO_SUBJECT[lang]), text, attachments: files, ...thread },
+      mail: { ticketId: t.id, kind: 'relay', idHint: t.number, to: requester!, cc, subject: tagSubject(t.subject, t.number, NO_SUBJECT[lang]), text, html, attachments: files, ...thread },
     });
-    r.event('reply.relayed', { messageId: id, to: requester, cc, files: files.map((f) => f.filename) });
+    r.event('reply.relayed', { messageId: id, to: requester, cc, files: files.map((f) => f.filename), html: own ? 'own' : 'text' });
     markReacted(tx, d.sla?.plans, t.id, now);
   }
   if (status === 'in_progress') markReacted(tx, d.sla?.plans, t.id, now);

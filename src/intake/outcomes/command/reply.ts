@@ -54,7 +54,7 @@ function confirm(tx: Tx, o: { t: TicketRow; engineer: Engineer; mailbox: Prepare
       idHint: number,
       to: o.engineer.address, // the configured address, never a Reply-To or Sender of the mail
       subject: `[${number}] ${data.rejected ? '✗' : '✓'}`,
-      text: o.templates.render('confirm', o.mailbox.language, { number, rejected: '', applied: [], notes: [], refused: [], relayed: false, participants: [], ...data }),
+      ...o.templates.both('confirm', o.mailbox.language, { number, rejected: '', applied: [], notes: [], refused: [], relayed: false, participants: [], ...data }),
     },
   });
 }
