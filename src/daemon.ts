@@ -101,6 +101,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger, opts: {
     sla,
     ownAddresses: config.mailboxes.flatMap((m) => m.addresses),
     trustedAuthservId: config.security.trusted_authserv_id,
+    tokenSecret: config.security.token_secret,
     spam: config.intake.spam,
     log: log.child({ component: 'intake' }),
     blobs,
@@ -125,6 +126,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger, opts: {
         engineers: config.engineers,
         mailboxes: config.mailboxes,
         escalation: config.sla.escalation,
+        forwardAddress: (mailbox, address) => notifier.forwardAddressFor(mailbox, address),
         onQueued: wakeOutbox,
       })
     : null;
