@@ -40,7 +40,7 @@ const REPORTS: Reporters = {
   },
   created: (o, { log, p, notified, wake }) => {
     log.info(
-      { event: 'intake.message.stored', messageId: p.mail.messageId, attachments: p.files.length, replyQueued: o.replyQueued, notified, suppressed: o.replySuppressed, linkedTo: o.linkedTo },
+      { event: 'intake.message.stored', messageId: p.mail.messageId, attachments: p.files.length, replyQueued: o.replyQueued, notified, suppressed: o.replySuppressed, linkedTo: o.linkedTo, forwardedBy: o.forwardedBy },
       'intake.message.stored',
     );
     if (o.replyQueued || notified > 0) wake();
