@@ -2,7 +2,7 @@ import type { Address } from './email';
 import { parseLooseDate } from './forward-date';
 
 /** Which client's inline forward block it is; `attached` for a message/rfc822 part. */
-export type ForwardClient = 'gmail' | 'outlook' | 'thunderbird' | 'apple' | 'yandex' | 'mailru' | 'attached';
+export type ForwardClient = 'gmail' | 'outlook' | 'thunderbird' | 'apple' | 'yandex' | 'mailru' | 'attached' | 'message';
 
 /** The forwarded mail, as its header block (or its own headers) tells it. */
 export interface Original {
@@ -32,7 +32,8 @@ const MARKERS: readonly { client: ForwardClient; line: RegExp; quoted?: boolean;
   { client: 'outlook', line: /^-{3,}\s*(Original Message|Исходное сообщение)\s*-{3,}$/i },
   { client: 'apple', line: /^(Begin forwarded message|Начало переадресованного сообщения):$/i, quoted: true },
   { client: 'yandex', line: /^-{5,}\s*Пересылаемое сообщение\s*-{5,}$/i },
-  // Outlook's forward without a rule line: "From: … [mailto:…]" then "Sent: …".
+  // No rule line, the header block alone: Outlook's "From: … [mailto:…]" then "Sent: …"; or an attached
+  // message whose disposition is inline, which the parser shows as "From: … Subject: … Date: …" in the text ('message').
   { client: 'outlook', line: /^(From|От):\s*\S/, header: true },
 ];
 
@@ -66,14 +67,26 @@ export function inlineForward(text: string, timeZone: string): InlineForward | n
     const line = unquote(lines[i], depth).trim();
     const m = MARKERS.find((x) => x.line.test(line) && (depth === 0 || x.quoted));
     if (!m) continue;
-    if (m.header && !/^(Sent|Отправлено):/i.test(unquote(lines[i + 1] ?? '', depth).trim()) && !/^(Sent|Отправлено):/i.test(unquote(lines[i + 2] ?? '', depth).trim())) continue;
+    const next = m.header ? headerKeys(lines.slice(i + 1, i + 5).map((l) => unquote(l, depth).trim())) : [];
+    if (m.header && !next.some((k) => /^(sent|отправлено|date|дата|subject|тема)$/.test(k))) continue;
     const block = lines.slice(m.header ? i : i + 1).map((l) => unquote(l, depth));
     const original = readBlock(block, timeZone);
     if (!original) continue;
-    const client: ForwardClient = m.client === 'yandex' && original.mailru ? 'mailru' : m.client;
+    const client: ForwardClient = m.client === 'yandex' && original.mailru ? 'mailru' : m.header && !next.some((k) => /^(sent|отправлено)$/.test(k)) ? 'message' : m.client;
     return { client, own: lines.slice(0, i).join('\n').trim(), original: original.original };
   }
   return null;
+}
+
+/** The header names (lower case) of the consecutive header lines these lines start with. */
+function headerKeys(lines: string[]): string[] {
+  const keys: string[] = [];
+  for (const l of lines) {
+    const h = HEADER.exec(l);
+    if (!h) break;
+    keys.push(h[1].toLowerCase());
+  }
+  return keys;
 }
 
 function readBlock(lines: string[], timeZone: string): { original: Original; mailru: boolean } | null {

@@ -1,6 +1,6 @@
 import { isNoReplyAddress } from '../../mail/automated';
 import type { ParsedEmail } from '../../mail/parse';
-import { statusOf } from '../../requests/read';
+import { statusOf, storedByMessageId, ticketByNumber } from '../../requests/read';
 import type { Tx } from '../../requests/tx';
 import { assign } from '../../sla/policy';
 import { createRequest } from '../create';
@@ -40,6 +40,18 @@ export function forwardedRequest(tx: Tx, p: Prepared, s: Seen, now: Date, { deps
     parseError: null,
     cut: [],
   };
+  const customer = `${from.name ? `${from.name} ` : ''}<${from.address}>`;
+  const confirmTo = (t: { id: number; number: string }, forwarded: Record<string, unknown>) =>
+    confirm(tx, { t, engineer: { address: v.engineer }, mailbox: p.input.mailbox, now, templates: deps.templates, notifier: deps.notifier }, { forwarded: { customer, known: '', suppressed: '', ...forwarded }, status: statusOf(tx, t.id).status });
+  const data = { requester: from.address, proof: v.method, form: v.form, client: v.client, notify: v.notify, originalDate: o.date?.toISOString() ?? null, slaFrom: p.input.receivedAt.toISOString() };
+  // The customer's mail itself reached us before (they wrote to the desk too, or Cc'd it): its request is the one, the forward is kept on it.
+  const stored = o.messageId ? storedByMessageId(tx, o.messageId).find((r) => r.from === from.address && r.ticketNumber) : undefined;
+  const known = stored ? ticketByNumber(tx, stored.ticketNumber!) : null;
+  if (known) {
+    keepInbound(tx, p, { ticketId: known.id, at: now, event: { type: 'ticket.forwarded', actor: v.engineer, data: { ...data, already: known.number } } });
+    confirmTo(known, { known: known.number, notified: false });
+    return { outcome: { outcome: 'ignored', reason: 'duplicate', ticketNumber: known.number, messageId: p.mail.messageId }, notified: 0 };
+  }
   const verdicts: Verdict[] = [{ filter: 'forward', forwardOf: v }];
   if (isNoReplyAddress(from.address)) verdicts.push({ filter: 'forward', noReply: `no-reply address ${from.address}` });
   // The original's row: a dedup key of its own, derived from the forward's (which the forward's row keeps).
@@ -48,13 +60,8 @@ export function forwardedRequest(tx: Tx, p: Prepared, s: Seen, now: Date, { deps
   const customerAt = o.date && o.date.getTime() < arrived.getTime() ? o.date : arrived;
   const assignment = deps.sla ? assign(deps.sla, from.address, o.subject, o.text) : null;
   const c = createRequest(tx, original, deps, { now, assignment, forward: { by: v.engineer, customerAt, notify: v.notify } });
-  const data = { requester: from.address, proof: v.method, form: v.form, client: v.client, notify: v.notify, originalDate: o.date?.toISOString() ?? null, slaFrom: arrived.toISOString() };
   keepInbound(tx, p, { ticketId: c.ticketId, at: now, event: { type: 'ticket.forwarded', actor: v.engineer, data } });
-  const customer = `${from.name ? `${from.name} ` : ''}<${from.address}>`;
-  confirm(tx, { t: { id: c.ticketId, number: c.number }, engineer: { address: v.engineer }, mailbox: p.input.mailbox, now, templates: deps.templates, notifier: deps.notifier }, {
-    forwarded: { customer, notified: c.queued, suppressed: c.suppressed ?? '' },
-    status: statusOf(tx, c.ticketId).status,
-  });
+  confirmTo({ id: c.ticketId, number: c.number }, { notified: c.queued, suppressed: c.suppressed ?? '' });
   return {
     outcome: { outcome: 'created', ticketNumber: c.number, messageId: p.mail.messageId, replyQueued: c.queued, ...(c.suppressed ? { replySuppressed: c.suppressed } : {}), forwardedBy: v.engineer },
     notified: c.notified,

@@ -242,3 +242,21 @@ test('every notification to an engineer carries their own forwarding address, an
   expect(n.text).not.toContain(forwardAddress(TOKEN_SECRET, 'support@example.test', 'boris@vendor.test'));
   s.h.close();
 });
+
+test('a forward of a customer\'s mail the desk already has (they wrote to it too) opens nothing new: the forward joins that request, the engineer is told its number', async () => {
+  const s = setup();
+  const direct = ['From: Иван Петров <ivan@customer.test>', 'To: support@example.test', 'Subject: =?utf-8?B?' + Buffer.from('Не работает вход').toString('base64') + '?=', 'Date: Thu, 19 Nov 2026 17:45:00 +0300', 'Message-ID: <orig-1@customer.test>', '', 'Не могу войти.', ''].join('\r\n');
+  await s.process(Buffer.from(direct));
+  const r = await s.process(forwardMail({ attach: true, own: '#notify' }));
+  expect(r).toMatchObject({ outcome: 'ignored', reason: 'duplicate', ticketNumber: 'SUP-2026-000001' });
+  expect(s.tickets()).toHaveLength(1);
+  expect(s.events('ticket.forwarded')).toMatchObject([{ actor: 'anna@vendor.test', already: 'SUP-2026-000001' }]);
+  expect(s.out('registration')).toHaveLength(1); // the direct mail's, not a second one
+  expect(s.out('confirm')[0].text).toContain('уже зарегистрировано как обращение SUP-2026-000001');
+  // A forged "original" with that Message-ID but another sender is not taken for it: the forward opens its own request.
+  const t = setup();
+  await t.process(Buffer.from(direct.replace('ivan@customer.test', 'other@customer.test')));
+  expect(await t.process(forwardMail({ attach: true }))).toMatchObject({ outcome: 'created', forwardedBy: 'anna@vendor.test' });
+  s.h.close();
+  t.h.close();
+});

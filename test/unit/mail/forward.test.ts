@@ -134,3 +134,24 @@ test('addresses and loose dates', () => {
 function emptyMail() {
   return { messageId: null, inReplyTo: null, references: [], from: { address: 'anna@vendor.test', name: '' }, replyTo: [], to: [], cc: [], subject: '', date: null, text: '', attachments: [], headers: new Map(), parseError: null, cut: [] };
 }
+
+test('an attached message whose disposition is inline (the parser shows it in the text, headers and all) is read as a forward too', async () => {
+  const raw = [
+    'From: anna@vendor.test', 'To: support@example.test', 'Subject: Fwd: x', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b"', '',
+    '--b', 'Content-Type: text/plain; charset=utf-8', '', '#notify',
+    '--b', 'Content-Type: message/rfc822; name=original.eml', 'Content-Disposition: inline; filename=original.eml', '',
+    'From: =?utf-8?B?0JjQstCw0L0=?= <customer@customer.test>', 'To: anna@vendor.test', 'Subject: x', 'Date: Thu, 19 Nov 2026 17:45:00 +0300', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', 'Счёт за ноябрь не пришёл.',
+    '--b--', '',
+  ].join('\r\n');
+  const mail = await parseEmail(Buffer.from(raw));
+  expect(mail.attachments).toEqual([]); // not an attachment: its text is in the mail's
+  const f = (await readForward(mail, { timeZone: MSK, files: [], parse: parseEmail, store: async () => [] }))!;
+  expect(f).toMatchObject({ form: 'inline', client: 'message', own: '#notify', notify: true });
+  expect(f.original).toMatchObject({ from: { address: 'customer@customer.test', name: 'Иван' }, subject: 'x', text: 'Счёт за ноябрь не пришёл.' });
+  expect(f.original.date?.toISOString()).toBe('2026-11-19T14:45:00.000Z');
+});
+
+test('a "From:" line alone, or followed by lines that are no header block, is no forward', () => {
+  expect(inlineForward('From: Ivan <ivan@customer.test>\nThanks for the help yesterday.', MSK)).toBeNull();
+  expect(inlineForward('From: Ivan <ivan@customer.test>\nTo: x@y.test\n\nbody', MSK)).toBeNull(); // neither a date nor a subject
+});
