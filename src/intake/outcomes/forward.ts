@@ -56,6 +56,10 @@ export function forwardedRequest(tx: Tx, p: Prepared, s: Seen, now: Date, { deps
   if (isNoReplyAddress(from.address)) verdicts.push({ filter: 'forward', noReply: `no-reply address ${from.address}` });
   // The original's row: a dedup key of its own, derived from the forward's (which the forward's row keeps).
   const original: Prepared = { ...p, mail, files: p.forward!.files, verdicts, dedupKey: `fwd:${p.dedupKey}` };
+  // Two times: the customer's (the original's Date: its message row and the registration reply's "received"), and the
+  // desk's (our receiving the forward: the request's created_at, its number's year and its SLA clock). The desk could not
+  // work on the mail before the engineer forwarded it, so its clock does not start earlier: a week-old mail is not born
+  // breached, and a Date in the future (anyone's claim) moves nothing.
   const arrived = p.input.receivedAt;
   const customerAt = o.date && o.date.getTime() < arrived.getTime() ? o.date : arrived;
   const assignment = deps.sla ? assign(deps.sla, from.address, o.subject, o.text) : null;
