@@ -110,6 +110,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger, opts: {
     participants: { from: config.requests.participants, max: config.requests.max_participants },
     copies,
     trustedAuthservId: config.security.trusted_authserv_id,
+    tokenSecret: config.security.token_secret,
     spam: config.intake.spam,
     log: log.child({ component: 'intake' }),
     blobs,
@@ -135,6 +136,7 @@ export function buildServices(config: Config, clock: Clock, log: Logger, opts: {
         mailboxes: config.mailboxes,
         escalation: config.sla.escalation,
         copies,
+        forwardAddress: (mailbox, address) => notifier.forwardAddressFor(mailbox, address),
         onQueued: wakeOutbox,
       })
     : null;

@@ -3,9 +3,11 @@ import type { ParsedEmail } from '../mail/parse';
 import { headerValues, trustedAuthResults } from './auth-results';
 import { aligned, normalDomain } from './domains';
 import { duplicatedHeaders } from './duplicates';
-import { verifyReplyToken } from './token';
+import { verifyForwardAddress, verifyReplyToken } from './token';
 
 export type AuthMethod = 'token' | 'dkim' | 'authentication-results';
+/** The proofs an engineer's mail may carry when their config names none. */
+export const ANY_PROOF: readonly AuthMethod[] = ['token', 'dkim', 'authentication-results'];
 export type AuthResult = { ok: true; method: AuthMethod } | { ok: false; reason: string };
 
 export interface AuthOptions {
@@ -27,16 +29,45 @@ export function authenticateEngineer(
   ticketNumber: string,
   o: AuthOptions & { dkimPass: readonly string[]; accept: readonly AuthMethod[] },
 ): AuthResult {
+  const signed = (recipients: string[], from: string) => !!o.secret && verifyReplyToken(o.secret, recipients, from) === ticketNumber;
+  return prove(mail, o, signed, `a valid reply token for ${ticketNumber}`);
+}
+
+/**
+ * Is this forward really the listed engineer's? The same proofs as for a
+ * command (DKIM, our server's Authentication-Results), but the signed
+ * address is the engineer's forwarding address for this mailbox
+ * (support+f.<signature>@…), which the `token` proof stands for.
+ */
+export function authenticateForward(
+  mail: ParsedEmail,
+  o: AuthOptions & { dkimPass: readonly string[]; accept: readonly AuthMethod[]; mailboxAddresses: readonly string[] },
+): AuthResult {
+  const signed = (recipients: string[], from: string) => !!o.secret && verifyForwardAddress(o.secret, recipients, from, o.mailboxAddresses);
+  return prove(mail, o, signed, 'their signed forwarding address');
+}
+
+/** Everyone the mail says it went to: To, Cc and the delivery headers, where a signed address of ours may be. */
+export function recipientsOf(mail: Pick<ParsedEmail, 'to' | 'cc' | 'headers'>): string[] {
+  const recipients = [...mail.to, ...mail.cc].map((a) => a.address);
+  for (const h of ['delivered-to', 'x-original-to', 'envelope-to']) recipients.push(...(mail.headers.get(h) ?? []).map((v) => v.replace(/[<>\s]/g, '')));
+  return recipients;
+}
+
+function prove(
+  mail: ParsedEmail,
+  o: AuthOptions & { dkimPass: readonly string[]; accept: readonly AuthMethod[] },
+  signedAddress: (recipients: string[], from: string) => boolean,
+  signedName: string,
+): AuthResult {
   const from = mail.from?.address ?? '';
   const domain = normalDomain(from.split('@')[1] ?? '');
   const twice = duplicatedHeaders(mail.headers);
   if (twice.length > 0) {
     return { ok: false, reason: `the message has more than one ${twice.join(', ')} header: what a signature vouches for and what the desk would read can differ, so no proof counts` };
   }
-  const recipients = [...mail.to, ...mail.cc].map((a) => a.address);
-  for (const h of ['delivered-to', 'x-original-to', 'envelope-to']) recipients.push(...(mail.headers.get(h) ?? []).map((v) => v.replace(/[<>\s]/g, '')));
   const ok = (method: AuthMethod): AuthResult | null => (o.accept.includes(method) ? { ok: true, method } : null);
-  if (o.secret && verifyReplyToken(o.secret, recipients, from) === ticketNumber) {
+  if (signedAddress(recipientsOf(mail), from)) {
     const r = ok('token');
     if (r) return r;
   }
@@ -50,7 +81,7 @@ export function authenticateEngineer(
   }
   return {
     ok: false,
-    reason: `no accepted proof that ${from} sent it (accepted for this engineer: ${o.accept.join(', ')}; a valid reply token for ${ticketNumber}${o.accept.includes('dkim') ? `, a DKIM signature of ${domain || '?'} covering From and the whole body` : ''}${o.trustedAuthservId ? `, a pass for ${domain || '?'} in the topmost Authentication-Results, from ${o.trustedAuthservId}` : ''})`,
+    reason: `no accepted proof that ${from} sent it (accepted for this engineer: ${o.accept.join(', ')}; ${signedName}${o.accept.includes('dkim') ? `, a DKIM signature of ${domain || '?'} covering From and the whole body` : ''}${o.trustedAuthservId ? `, a pass for ${domain || '?'} in the topmost Authentication-Results, from ${o.trustedAuthservId}` : ''})`,
   };
 }
 

@@ -1,4 +1,4 @@
-import { replyAddress } from '../auth/token';
+import { forwardAddress, replyAddress } from '../auth/token';
 import type { ResolvedMailbox } from '../config/load';
 import type { Secret } from '../config/secret';
 import type { ParsedEmail } from '../mail/parse';
@@ -43,6 +43,11 @@ export class Notifier {
     return isEngineer(this.engineers, address);
   }
 
+  /** The engineer's signed forwarding address for the mailbox (the footer of their notifications), or '' for anyone else. */
+  forwardAddressFor(mailbox: ResolvedMailbox, address: string): string {
+    return this.secret && this.isEngineer(address) ? forwardAddress(this.secret, mailbox.addresses[0], address) : '';
+  }
+
   /** Queues the notifications inside the caller's transaction; returns how many. */
   queue(tx: Tx, n: Notice): number {
     const { mailbox, mail, at: now } = n;
@@ -50,7 +55,7 @@ export class Notifier {
     const to = n.to ?? engineersOf(this.engineers, t);
     if (to.length === 0 || !this.secret) return 0;
     const local = (d: Date) => formatLocalTime(d, mailbox.time_zone, mailbox.language);
-    const { text, html } = this.templates.both(`notify-${n.kind}`, mailbox.language, {
+    const values = {
       number: t.number,
       customer: mail.from ? `${mail.from.name ? `${mail.from.name} ` : ''}<${mail.from.address}>` : '-',
       subject: mail.subject,
@@ -65,9 +70,10 @@ export class Notifier {
       strangerTo: n.strangerTo ?? '',
       attachments: (n.files ?? []).map((a) => `${a.filename ?? '(unnamed)'} (${a.size} B${a.stored ? '' : ', not stored: too large'})`).join(', '),
       text: n.kind === 'followup' ? newPart(mail.text) : mail.text.trim(),
-    });
+    };
     const attachments = (n.files ?? []).filter((f) => f.stored).map((f) => ({ sha256: f.sha256, filename: f.filename ?? null, contentType: f.contentType }));
     for (const e of to) {
+      const { text, html } = this.templates.both(`notify-${n.kind}`, mailbox.language, { ...values, forwardAddress: this.forwardAddressFor(mailbox, e.address) });
       const messageId = queueMail(tx, {
         from: mailbox,
         at: now,

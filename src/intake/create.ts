@@ -29,6 +29,7 @@ export interface Link {
 }
 
 export interface Created {
+  ticketId: number;
   number: string;
   /** The registration reply was queued. */
   queued: boolean;
@@ -46,12 +47,15 @@ export function createRequest(
   tx: Tx,
   p: Prepared,
   deps: { numbering: Numbering; templates: Templates; notifier: Notifier; sla?: SlaPolicy | null; requiredInfo?: RequiredInfo; participants?: Take; copies?: Copies },
-  o: { now: Date; roles: Roles; assignment: Assignment | null; linked?: Link },
+  o: { now: Date; roles: Roles; assignment: Assignment | null; linked?: Link; forward?: OnBehalf },
 ): Created {
   const { input, mail } = p;
-  const { now, assignment: a, linked } = o;
+  const { now, assignment: a, linked, forward } = o;
   const automated = verdictOf(p.verdicts, 'automated');
-  const suppressed = automated ? `automated (${automated.reason})` : verdictOf(p.verdicts, 'noReply');
+  const silent = forward && !forward.notify ? 'forwarded by an engineer without #notify' : undefined;
+  const suppressed = automated ? `automated (${automated.reason})` : (verdictOf(p.verdicts, 'noReply') ?? silent);
+  // The customer's mail dates from its own Date (its message row, the registration reply); the request, its number and SLA clock from our receiving it.
+  const customerAt = forward?.customerAt ?? input.receivedAt;
   const sla = a && deps.sla ? { assignment: a, plans: deps.sla.plans } : null;
   const { ticketId, number, messageId } = open(tx, {
     numbering: deps.numbering,
@@ -65,12 +69,12 @@ export function createRequest(
       language: input.mailbox.language,
       line: input.mailbox.line,
       linkedTicketId: linked?.ticketId ?? null,
-      createdAt: input.receivedAt.toISOString(),
+      createdAt: input.receivedAt.toISOString(), // the SLA clock's start (ledger, sweep and report read it): never before we had the mail
       updatedAt: now.toISOString(),
     },
     message: inboundRow(p, null, now.toISOString()),
     files: p.files,
-    event: { type: 'ticket.created', actor: mail.from?.address ?? 'unknown', data: { mailbox: input.mailbox.name } },
+    event: { type: 'ticket.created', actor: forward?.by ?? mail.from?.address ?? 'unknown', data: { mailbox: input.mailbox.name, ...(forward ? { forwardedBy: forward.by, requester: mail.from?.address } : {}) } },
     sla,
   });
   const event = (type: string, data: unknown) => addEvent(tx, { ticketId, messageId, type, actor: 'system', at: now, data });
@@ -92,13 +96,23 @@ export function createRequest(
   const notified = automated ? 0 : deps.notifier.queue(tx, { kind: 'new', ticketId, mailbox: input.mailbox, mail, at: now, files: p.files, strangerTo: linked?.as === 'stranger' ? linked.number : undefined });
   if (suppressed) {
     event('reply.suppressed', { reason: suppressed });
-    return { number, queued: false, notified, suppressed };
+    return { ticketId, number, queued: false, notified, suppressed };
   }
   const cc = ccOf(tx, ticketId, mail.from?.address ?? null, deps.copies);
-  const reply = composeRegistration({ templates: deps.templates, mailbox: input.mailbox, mail, ticketId, number, receivedAt: input.receivedAt, missing, cc });
+  const reply = composeRegistration({ templates: deps.templates, mailbox: input.mailbox, mail, ticketId, number, receivedAt: customerAt, missing, cc });
   const replyId = queueMail(tx, { from: input.mailbox, mail: reply, at: now });
   event('reply.queued', { kind: 'registration', messageId: replyId });
-  return { number, queued: true, notified };
+  return { ticketId, number, queued: true, notified };
+}
+
+/** A request an engineer opens for a customer by forwarding their mail. */
+export interface OnBehalf {
+  /** The engineer: the actor of `ticket.created`. */
+  by: string;
+  /** The original's date, when it is before our receiving the forward. */
+  customerAt: Date;
+  /** The customer gets the registration reply (`#notify`); else it is suppressed. */
+  notify: boolean;
 }
 
 export interface RequiredInfo {

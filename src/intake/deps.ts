@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Resolver } from '../auth/dkim';
 import type { Clock } from '../clock';
+import type { Secret } from '../config/secret';
 import type { Notifier } from '../compose/notify';
 import type { Copies } from '../compose/recipients';
 import type { Templates } from '../compose/templates';
@@ -30,6 +31,8 @@ export interface IntakeDeps {
   copies?: Copies;
   /** The desk's own addresses (every mailbox's): never a participant, and forged in a From from outside. */
   ownAddresses: readonly string[];
+  /** Signs engineers' forwarding addresses (security.token_secret): a forward to one proves it is the engineer's. */
+  tokenSecret?: Secret;
   /** Our receiving server's authserv-id (security.trusted_authserv_id): its dmarc=fail disowns a customer's From. */
   trustedAuthservId?: string;
   /** The spam filter in front of the desk (intake.spam); absent: no spam header is read. */

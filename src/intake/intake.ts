@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { dkimPassDomains } from '../auth/dkim';
 import { parseEmail, type ParsedEmail } from '../mail/parse';
 import { messageByDedupKey } from '../requests/read';
@@ -6,13 +7,14 @@ import type { NewAttachment, Tx } from '../requests/tx';
 import { rawBytes } from '../storage/raw';
 import type { IntakeDeps } from './deps';
 import { filters as defaultFilters } from './filters';
+import { readForward } from './forward/read';
 import { dedupKeyOf, duplicate } from './filters/10-duplicate';
 import { report } from './outcomes/report';
 import { see } from './outcomes/seen';
 import { route } from './outcomes/table';
 import type { Decision, Prepared, Received } from './prepared';
 import { deskRoles, type Roles } from './roles';
-import { verdictOf, type Filter, type IntakeInput, type Outcome, type Verdict } from './types';
+import { verdictOf, type Filter, type FilterContext, type IntakeInput, type Outcome, type Verdict } from './types';
 
 export type { IntakeDeps } from './deps';
 
@@ -47,14 +49,17 @@ export class Intake {
     const stored = Buffer.isBuffer(input.raw) ? blobs.raw.write(input.raw) : Promise.resolve({ sha256: input.raw.sha256, size: input.raw.size });
     stored.catch(() => undefined); // awaited below; a parse failure first must not leave it unhandled
     // Attachments stream to the store as they are decoded (over the size limit: hashed, not kept).
-    const mail = await parseEmail(Buffer.isBuffer(input.raw) ? input.raw : { file: input.raw.file }, { sink: { take: (stream) => blobs.attachments.putStream(stream, this.deps.attachmentMaxBytes) } });
+    const sink = { take: (stream: Readable) => blobs.attachments.putStream(stream, this.deps.attachmentMaxBytes) };
+    const mail = await parseEmail(Buffer.isBuffer(input.raw) ? input.raw : { file: input.raw.file }, { sink });
     const fromEngineer = this.deps.notifier.isEngineer(mail.from?.address);
     const [raw, files, dkimPass] = await Promise.all([
       stored,
       this.storeAttachments(mail),
       fromEngineer ? dkimPassDomains(rawBytes(input.raw), this.deps.dkimResolver).catch(() => []) : [],
     ]);
-    return { input, mail, raw, files, dkimPass };
+    // Only an engineer's mail can be a forward on a customer's behalf (whether it is theirs, the forward filter checks).
+    const forward = fromEngineer ? await readForward(mail, { timeZone: input.mailbox.time_zone, files, parse: (b) => parseEmail(b, { sink }), store: (m) => this.storeAttachments(m) }) : null;
+    return { input, mail, raw, files, dkimPass, forward };
   }
 
   /**
@@ -90,7 +95,10 @@ export class Intake {
   private judge(r: Received): { outcome: Outcome; report: () => void } {
     const { log, numbering, db } = this.deps;
     const { input, mail, raw } = r;
-    const ctx = { db, mail, input, sha256: raw.sha256, numbering, roles: this.roles, trustedAuthservId: this.deps.trustedAuthservId, spam: this.deps.spam };
+    const ctx: FilterContext = {
+      db, mail, input, sha256: raw.sha256, numbering, roles: this.roles, trustedAuthservId: this.deps.trustedAuthservId, spam: this.deps.spam,
+      forward: r.forward ?? null, dkimPass: r.dkimPass, engineers: this.deps.notifier.engineers, tokenSecret: this.deps.tokenSecret,
+    };
     const verdicts = this.filters.map((f) => f.run(ctx)).filter((v): v is Verdict => v !== null);
     const ignored = (ticketNumber: string | null) => ({
       outcome: { outcome: 'ignored', reason: 'duplicate', ticketNumber, messageId: mail.messageId } as Outcome,

@@ -1,4 +1,5 @@
 import type { ParsedEmail } from '../mail/parse';
+import type { Forward } from './forward/read';
 import { newPart } from '../mail/quotes';
 import { recordInbound, type FirstEvent } from '../requests/inbound';
 import type { NewAttachment, NewMessage, Tx } from '../requests/tx';
@@ -12,6 +13,8 @@ export interface Received {
   files: NewAttachment[];
   /** Domains whose DKIM signatures on the message verify (looked up for engineers' mail only). */
   dkimPass: string[];
+  /** The customer's mail an engineer's mail forwards (read for engineers' mail only). */
+  forward?: Forward | null;
 }
 
 /** What became of one message of a decided batch: its outcome, or the error that rolled it back. */

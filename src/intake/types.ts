@@ -1,4 +1,8 @@
+import type { AuthMethod } from '../auth/authenticate';
+import type { Engineer } from '../compose/recipients';
 import type { ResolvedMailbox } from '../config/load';
+import type { Secret } from '../config/secret';
+import type { Forward } from './forward/read';
 import type { StoredRaw } from '../storage/raw';
 import type { Automated } from '../mail/automated';
 import type { FailedRecipient } from '../mail/dsn';
@@ -35,7 +39,21 @@ export type Verdict =
   | { filter: string; strangerTo: ThreadHit }
   | { filter: string; statusQuery: { number: string | null } }
   | { filter: string; bounceOf: BounceOf }
-  | { filter: string; spam: string };
+  | { filter: string; spam: string }
+  | { filter: string; forwardOf: ForwardOf }
+  | { filter: string; forwardRefused: string };
+
+/** An engineer's proven forward of a customer's mail: a request opens for its original sender. */
+export interface ForwardOf {
+  engineer: string;
+  /** The proof (`token`: their signed forwarding address). */
+  method: AuthMethod;
+  form: 'attached' | 'inline';
+  client: string;
+  /** The original sender gets the registration reply (`#notify` in the forward). */
+  notify: boolean;
+  original: string;
+}
 
 /** A bounce, and the request and outbox row of the mail it returns (null when it returns none of ours). */
 export interface BounceOf {
@@ -49,7 +67,7 @@ export interface BounceOf {
   recipients: FailedRecipient[];
 }
 
-type VerdictKey = 'duplicateOf' | 'idReused' | 'forged' | 'unproven' | 'automated' | 'noReply' | 'followUpOf' | 'strangerTo' | 'statusQuery' | 'bounceOf' | 'spam';
+type VerdictKey = 'duplicateOf' | 'idReused' | 'forged' | 'unproven' | 'automated' | 'noReply' | 'followUpOf' | 'strangerTo' | 'statusQuery' | 'bounceOf' | 'spam' | 'forwardOf' | 'forwardRefused';
 
 /** What the first filter that said `key` said, or undefined. */
 export function verdictOf<K extends VerdictKey>(verdicts: readonly Verdict[], key: K): Extract<Verdict, Record<K, unknown>>[K] | undefined {
@@ -69,6 +87,11 @@ export interface FilterContext {
   trustedAuthservId?: string;
   /** The spam filter in front of the desk (intake.spam); absent or untrusted: no spam header is read. */
   spam?: { trusted: boolean; rules: readonly SpamRule[] };
+  /** What an engineer's mail forwards (null for anyone else's), and the proofs it may carry. */
+  forward: Forward | null;
+  dkimPass: readonly string[];
+  engineers: readonly Engineer[];
+  tokenSecret?: Secret;
 }
 
 export interface Filter {
@@ -80,7 +103,8 @@ export interface Filter {
  * The closed set of outcomes of one message, each written by one handler of
  * the outcome table (src/intake/outcomes/table.ts) and logged once by its
  * reporter (outcomes/report.ts):
- * - created: a new request (maybe linked to one it continues or names);
+ * - created: a new request (maybe linked to one it continues or names, or
+ *   opened for the original sender of a customer's mail an engineer forwarded: `forwardedBy`);
  * - appended: a customer's follow-up added to their request;
  * - command: an engineer's reply, its commands applied or refused;
  * - rejected: not registered (an unauthenticated engineer, a plan's limit, an unknown sender);
@@ -91,7 +115,7 @@ export interface Filter {
  * - quarantined: processing failed; the caller (watcher, `helpdesk ingest`) keeps it (intake/quarantine).
  */
 export type Outcome =
-  | { outcome: 'created'; ticketNumber: string; messageId: string | null; replyQueued: boolean; replySuppressed?: string; linkedTo?: string }
+  | { outcome: 'created'; ticketNumber: string; messageId: string | null; replyQueued: boolean; replySuppressed?: string; linkedTo?: string; forwardedBy?: string }
   | { outcome: 'appended'; ticketNumber: string; messageId: string | null; status?: string }
   | { outcome: 'command'; ticketNumber: string; messageId: string | null; applied: string[]; refused: { source: string; reason: string }[]; relayed: boolean; status?: string }
   | { outcome: 'rejected'; ticketNumber: string | null; messageId: string | null; reason: string }

@@ -26,6 +26,8 @@ export interface SweepDeps {
   escalation: Config['sla']['escalation'];
   /** Participants copied on the notices the customer gets (none when absent). */
   copies?: Copies;
+  /** An engineer's signed forwarding address for a mailbox, printed in the footer of their notices ('' for anyone else). */
+  forwardAddress?: (mailbox: ResolvedMailbox, address: string) => string;
   /** Called when mail was queued. */
   onQueued?: () => void;
 }
@@ -77,7 +79,7 @@ export class SlaSweep {
       const to = engineersOf(this.d.engineers, t).map((e) => e.address);
       const escalate = this.d.escalation[t.line];
       if (n.what === 'breach' && escalate && !to.includes(escalate)) to.push(escalate);
-      const { text, html } = this.d.templates.both('sla-notice', lang, {
+      const values = {
         number: t.number,
         breach: n.what === 'breach',
         reaction: n.target === 'reaction',
@@ -89,8 +91,11 @@ export class SlaSweep {
         plan: t.plan,
         severity: t.severity,
         status: t.status,
-      });
-      for (const address of to) this.mail(tx, { t, mailbox, kind: n.what === 'breach' ? 'sla-breach' : 'sla-remind', to: address, subject: `[${t.number}] SLA`, text, html, now, inReplyTo: null });
+      };
+      for (const address of to) {
+        const { text, html } = this.d.templates.both('sla-notice', lang, { ...values, forwardAddress: this.d.forwardAddress?.(mailbox, address) ?? '' });
+        this.mail(tx, { t, mailbox, kind: n.what === 'breach' ? 'sla-breach' : 'sla-remind', to: address, subject: `[${t.number}] SLA`, text, html, now, inReplyTo: null });
+      }
       return to.length;
     }
     if (!t.requesterAddress) return 0;

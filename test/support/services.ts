@@ -67,6 +67,7 @@ export function intakeHarness(
     participants: opts.participants,
     copies,
     trustedAuthservId: 'mx.vendor.test',
+    tokenSecret: TOKEN_SECRET,
     log: silent,
     blobs: { raw: new BlobStore(path.join(dataDir, 'raw')), attachments: new BlobStore(path.join(dataDir, 'attachments')) },
     numbering: createNumbering({ format: 'SUP-{year}-{seq:6}', yearlyReset: true, timeZone: 'Europe/Moscow' }),

@@ -6,7 +6,8 @@ import { automated } from './20-automated';
 import { bounce } from './25-bounce';
 import { noReply } from './30-no-reply';
 import { statusQueryFilter } from './35-status-query';
+import { forward } from './37-forward';
 import { thread } from './40-thread';
 
 /** The intake filters, in the order they run (the file names show it too). */
-export const filters: readonly Filter[] = [duplicate, spam, forgedSender, automated, bounce, noReply, statusQueryFilter, thread];
+export const filters: readonly Filter[] = [duplicate, spam, forgedSender, automated, bounce, noReply, statusQueryFilter, forward, thread];

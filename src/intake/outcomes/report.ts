@@ -34,13 +34,16 @@ const REPORTS: Reporters = {
     if (o.internal) log.warn({ event: 'intake.bounce.internal', messageId, addresses: o.internal, notified }, 'intake.bounce.internal');
     if (notified > 0) wake();
   },
-  ignored: (o, { log, p }) => {
-    const event = `intake.message.${o.reason}`; // loop, forged, automated (an engineer's machine); a duplicate is reported before it is acted on
+  ignored: (o, { log, p, wake }) => {
+    // loop, forged, automated (an engineer's machine); a duplicate is reported before it is acted on, but for an engineer's
+    // forward of a customer's mail we already have (its engineer is confirmed, so the outbox is woken)
+    const event = `intake.message.${o.reason}`;
     log.warn({ event, messageId: p.mail.messageId, from: p.mail.from?.address, reason: o.reason === 'forged' ? verdictOf(p.verdicts, 'forged') : verdictOf(p.verdicts, 'automated')?.reason }, event);
+    if (verdictOf(p.verdicts, 'forwardOf')) wake();
   },
   created: (o, { log, p, notified, wake }) => {
     log.info(
-      { event: 'intake.message.stored', messageId: p.mail.messageId, attachments: p.files.length, replyQueued: o.replyQueued, notified, suppressed: o.replySuppressed, linkedTo: o.linkedTo },
+      { event: 'intake.message.stored', messageId: p.mail.messageId, attachments: p.files.length, replyQueued: o.replyQueued, notified, suppressed: o.replySuppressed, linkedTo: o.linkedTo, forwardedBy: o.forwardedBy },
       'intake.message.stored',
     );
     if (o.replyQueued || notified > 0) wake();

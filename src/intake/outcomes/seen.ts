@@ -20,6 +20,8 @@ export interface Seen {
   bounce?: Extract<Verdict, { bounceOf: unknown }>['bounceOf'];
   /** The spam rule that matched (only with intake.spam.trusted). */
   spam?: string;
+  /** An engineer's proven forward of a customer's mail. */
+  forward?: Extract<Verdict, { forwardOf: unknown }>['forwardOf'];
   mayAnswer: boolean;
   /** Plan and severity a new request would get (machines' mail gets no SLA). */
   assignment: Assignment | null;
@@ -47,6 +49,7 @@ export function see(p: Prepared, deps: IntakeDeps): Seen {
     query: verdictOf(p.verdicts, 'statusQuery'),
     bounce: verdictOf(p.verdicts, 'bounceOf'),
     spam: verdictOf(p.verdicts, 'spam'),
+    forward: fromEngineer ? verdictOf(p.verdicts, 'forwardOf') : undefined,
     mayAnswer: !verdictOf(p.verdicts, 'noReply'),
     assignment: sla && !automated ? assign(sla, p.mail.from?.address, p.mail.subject, p.mail.text) : null,
   };

@@ -5,6 +5,7 @@ import { engineerMachine, keptAlone, keptAsSpam } from '../kept';
 import type { Prepared } from '../prepared';
 import { engineerReply } from './command';
 import { followUp, newRequest, refused, type Routed } from './customer';
+import { forwardedRequest } from './forward';
 import type { Env, Seen } from './seen';
 
 /**
@@ -35,6 +36,8 @@ export const OUTCOMES: readonly Row[] = [
   // After the bounce row: a delivery failure is kept as one whatever a filter thought of it (only one that proves it returns our mail changes anything).
   { name: 'spam', when: (s) => !!s.spam, act: (tx, p, s, now) => alone(keptAsSpam(tx, p, s.spam!, now)) },
   { name: 'engineer machine', when: (s) => s.fromEngineer && !!s.automated, act: (tx, p, s, now) => alone(engineerMachine(tx, p, s.hit, s.automated!, now)) },
+  // Before the command row: a proven forward opens a request for its original sender even when its subject names a request.
+  { name: 'forward', when: (s) => !!s.forward, act: forwardedRequest },
   {
     name: 'status query',
     when: (s) => !!s.query && !s.automated && !s.fromEngineer,

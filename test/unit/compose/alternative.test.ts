@@ -33,6 +33,7 @@ function values(on: boolean): Record<string, unknown> {
     repeat: on ? '1' : '', percent: 75, due: '20.11.2026', since: '18.11.2026', expires: on ? '25.11.2026' : '', close: flag, expired: flag, held: 12, minutes: 10,
     until: '20.11.2026, 13:00', command: 'helpdesk outbox list --held',
     notes: on ? ['olga@customer.test was on the request already'] : [], participants: on ? ['olga@customer.test', 'petr@customer.test <x>'] : [],
+    forwarded: false, forwardAddress: on ? 'support+f.abc@example.test' : '',
   };
 }
 
@@ -44,6 +45,13 @@ describe('every template, in each language, flags on and off', () => {
     const both = templates.both(name, lang, data);
     expectAlternative([{ kind: name, ...both }]);
     expect(both.html).not.toMatch(/<script|<b>bold|<i>/);
+  });
+
+  test.each(['ru', 'en'] as Language[])('confirm.%s of a forward (opened, known) and of a reply with notes says the same in both parts', (lang) => {
+    for (const forwarded of [{ customer: 'Иван <ivan@customer.test>', known: '', notified: false, suppressed: 'silent <by default>' }, { customer: 'x', known: 'SUP-2026-000002', notified: false, suppressed: '' }, false]) {
+      const data = { ...values(true), rejected: '', forwarded };
+      expectAlternative([{ kind: 'confirm', ...templates.both('confirm', lang, data) }]);
+    }
   });
 
   test('a signature goes below both parts, its HTML sanitised at load', () => {

@@ -4,7 +4,8 @@
  * 16:30 (4 h), reminders at 75 % (15:30) and 90 % (16:06).
  */
 import path from 'node:path';
-import { replyAddress } from '../../../src/auth/token';
+import { forwardAddress, replyAddress } from '../../../src/auth/token';
+import { Notifier } from '../../../src/compose/notify';
 import { loadConfig } from '../../../src/config/load';
 import { slaPolicy } from '../../../src/daemon';
 import { SlaSweep } from '../../../src/sweep/sweep';
@@ -23,8 +24,20 @@ async function setup(cc?: string) {
   const h = intakeHarness({ engineers: ENGINEERS, sla });
   await h.intake.process({ raw: buildMail({ from: 'ivan@romashka.test', to: 'support@example.test', cc, subject: 'Отчёт', body: 'Не выгружается.' }).raw, mailbox: mb, receivedAt: h.clock.now() });
   const copies = { onReplies: true, never: (a: string) => ENGINEERS.some((e) => e.address === a) };
+  const notifier = new Notifier(new Templates(path.join(root, 'templates')), ENGINEERS, TOKEN_SECRET);
   const sweep = () =>
-    new SlaSweep({ db: h.db, clock: h.clock, log: silent, plans: sla.plans, templates: new Templates(path.join(root, 'templates')), engineers: ENGINEERS, mailboxes: [mb], escalation: config.sla.escalation, copies }).run();
+    new SlaSweep({
+      db: h.db,
+      clock: h.clock,
+      log: silent,
+      plans: sla.plans,
+      templates: new Templates(path.join(root, 'templates')),
+      engineers: ENGINEERS,
+      mailboxes: [mb],
+      escalation: config.sla.escalation,
+      copies,
+      forwardAddress: (m, a) => notifier.forwardAddressFor(m, a),
+    }).run();
   const mails = (kinds: string) => h.all<{ kind: string; to_address: string; text: string }>(`SELECT kind, to_address, text FROM outbox WHERE kind IN (${kinds}) ORDER BY id`);
   const engineer = (body: string) =>
     h.intake.process({
@@ -50,6 +63,9 @@ test('reminders at 75 % and 90 %, the breach to the engineer and the line\'s esc
   const breach = s.mails("'sla-breach'");
   expect(breach.map((m) => m.to_address)).toEqual(['anna@vendor.test', 'boss@vendor.test']);
   expect(breach[0].text).toContain('НАРУШЕН срок реакции');
+  // Each engineer's notice ends with their own forwarding address; the escalation address (no engineer) gets none.
+  expect(breach[0].text).toContain(forwardAddress(TOKEN_SECRET, 'support@example.test', 'anna@vendor.test'));
+  expect(breach[1].text).not.toContain('support+f.');
   s.h.clock.set('2026-11-20T14:30:00Z'); // 17:30 MSK: first repeat
   expect(s.sweep()).toBe(2);
   expect(s.mails("'sla-breach'")[2].text).toContain('(напоминание 1)');

@@ -1,3 +1,4 @@
+import type { Notifier } from '../../../compose/notify';
 import type { Engineer } from '../../../compose/recipients';
 import type { Templates } from '../../../compose/templates';
 import { queueMail } from '../../../requests/mail';
@@ -26,7 +27,7 @@ export interface Reply {
 }
 
 /** Stores the engineer's message on the request it answers (`hit`) and opens the reply. */
-export function openReply(tx: Tx, p: Prepared, hit: ThreadHit, now: Date, d: { engineers: readonly Engineer[]; templates: Templates }): Reply {
+export function openReply(tx: Tx, p: Prepared, hit: ThreadHit, now: Date, d: { engineers: readonly Engineer[]; templates: Templates; notifier: Notifier }): Reply {
   const t = ticketById(tx, hit.ticketId)!;
   const engineer = d.engineers.find((e) => e.address === p.mail.from?.address)!;
   const messageId = keepInbound(tx, p, { ticketId: t.id, at: now });
@@ -38,12 +39,16 @@ export function openReply(tx: Tx, p: Prepared, hit: ThreadHit, now: Date, d: { e
     messageId,
     now,
     event: (type, data) => addEvent(tx, { ticketId: t.id, messageId, type, actor: engineer.address, at: now, data }),
-    confirm: (data) => confirm(tx, { t, engineer, mailbox: p.input.mailbox, now, templates: d.templates }, data),
+    confirm: (data) => confirm(tx, { t, engineer, mailbox: p.input.mailbox, now, templates: d.templates, notifier: d.notifier }, data),
   };
 }
 
-/** The confirmation to the engineer: what was applied, refused or relayed, or why nothing was. */
-function confirm(tx: Tx, o: { t: TicketRow; engineer: Engineer; mailbox: Prepared['input']['mailbox']; now: Date; templates: Templates }, data: Record<string, unknown>): void {
+/** The confirmation to the engineer: what was applied, refused or relayed, or why nothing was (or the request their forward opened). */
+export function confirm(
+  tx: Tx,
+  o: { t: Pick<TicketRow, 'id' | 'number'>; engineer: Pick<Engineer, 'address'>; mailbox: Prepared['input']['mailbox']; now: Date; templates: Templates; notifier: Notifier },
+  data: Record<string, unknown>,
+): void {
   const { number } = o.t;
   queueMail(tx, {
     from: o.mailbox,
@@ -54,7 +59,18 @@ function confirm(tx: Tx, o: { t: TicketRow; engineer: Engineer; mailbox: Prepare
       idHint: number,
       to: o.engineer.address, // the configured address, never a Reply-To or Sender of the mail
       subject: `[${number}] ${data.rejected ? '✗' : '✓'}`,
-      ...o.templates.both('confirm', o.mailbox.language, { number, rejected: '', applied: [], notes: [], refused: [], relayed: false, participants: [], ...data }),
+      ...o.templates.both('confirm', o.mailbox.language, {
+        number,
+        rejected: '',
+        applied: [],
+        notes: [],
+        refused: [],
+        relayed: false,
+        participants: [],
+        forwarded: false,
+        forwardAddress: o.notifier.forwardAddressFor(o.mailbox, o.engineer.address),
+        ...data,
+      }),
     },
   });
 }
