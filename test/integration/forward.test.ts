@@ -7,6 +7,7 @@
  * From, a forwarded block naming the customer, no proof) opens an ordinary
  * request for its From and mails the customer nothing.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -14,6 +15,10 @@ import { CUSTOMER, ENGINEER, SUPPORT, useMailServers } from '../support/servers'
 import { helpdesk } from '../support/cli';
 import { daemonEnv, exited, query, startDaemon, tmpDir, waitFor, writeConfig } from '../support/env';
 import { messagesIn } from '../support/imap';
+import { forwardAddress } from '../../src/auth/token';
+import { Secret } from '../../src/config/secret';
+import { inlineForward } from '../../src/mail/forward';
+import { parseEmail } from '../../src/mail/parse';
 
 jest.setTimeout(120_000);
 const mx = useMailServers();
@@ -87,6 +92,59 @@ test('a proven forward opens a request for the original sender (silent; with #no
     // The customer got exactly the two mails meant for them: the first request's reply and the #notify one.
     const customerMail = await messagesIn(mx.servers, CUSTOMER);
     expect(customerMail).toHaveLength(2);
+  } finally {
+    smtp.close();
+    daemon.kill('SIGTERM');
+    expect((await exited(daemon)).code).toBe(0);
+  }
+});
+
+/** Each client's inline forward, as the corpus (and test/fixtures/forwards) has it: the forwarded block's text. */
+const CLIENTS: [string, string][] = [
+  ['gmail', 'email_reply_trimmer/emails/forwarded_gmail.txt'],
+  ['apple', 'email_reply_trimmer/emails/forwarded_apple.txt'],
+  ['outlook', 'talon/standard_replies/outlook.eml'],
+  ['thunderbird', 'forwards/thunderbird.eml'],
+  ['yandex', 'forwards/yandex.eml'],
+  ['mailru', 'forwards/mailru.eml'],
+];
+
+test('each client’s inline forward, through Postfix: with proof a request for its original sender; the same text without proof an ordinary request for its From', async () => {
+  const fixtures = path.join(__dirname, '..', 'fixtures');
+  const texts = await Promise.all(
+    CLIENTS.map(async ([client, file]) => {
+      const bytes = fs.readFileSync(path.join(fixtures, file));
+      const text = file.endsWith('.txt') ? bytes.toString('utf8') : (await parseEmail(bytes)).text;
+      const f = inlineForward(text, 'Europe/Moscow');
+      expect(f?.client).toBe(client);
+      return { client, text, sender: f!.original.from!.address };
+    }),
+  );
+  const dir = tmpDir('forward-clients');
+  const dataDir = path.join(dir, 'data');
+  const daemon = startDaemon(writeConfig(dir, mx.servers, { dataDir, engineers: true }), path.join(dir, 'daemon.log'));
+  const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: mx.servers.smtpPort, secure: false, ignoreTLS: true });
+  try {
+    const forwarding = forwardAddress(new Secret(daemonEnv.TEST_TOKEN_SECRET), SUPPORT.address, ENGINEER.address);
+    for (const t of texts) {
+      await smtp.sendMail({ from: `Анна <${ENGINEER.address}>`, to: forwarding, subject: `Fwd: proven ${t.client}`, text: t.text });
+      await smtp.sendMail({ from: `Анна <${ENGINEER.address}>`, to: SUPPORT.address, subject: `Fwd: forged ${t.client}`, text: t.text });
+    }
+    const proven = await waitFor('six forwarded requests', () => {
+      const rows = query<{ client: string; requester: string }>(dataDir, "SELECT json_extract(e.data_json, '$.client') AS client, t.requester_address AS requester FROM events e JOIN tickets t ON t.id = e.ticket_id WHERE e.type = 'ticket.forwarded' ORDER BY e.id");
+      return rows.length >= texts.length ? rows : undefined;
+    }, 60_000, 200);
+    expect(new Map(proven.map((r) => [r.client, r.requester]))).toEqual(new Map(texts.map((t) => [t.client, t.sender])));
+    const forged = await waitFor('six ordinary requests', () => {
+      const rows = query<{ subject: string; requester: string }>(dataDir, "SELECT subject, requester_address AS requester FROM tickets WHERE subject LIKE 'Fwd: forged %'");
+      return rows.length >= texts.length ? rows : undefined;
+    }, 60_000, 200);
+    expect(forged.map((r) => r.requester)).toEqual(texts.map(() => ENGINEER.address));
+    // A claimed original sender is mailed only for a proven forward that says #notify (Thunderbird's fixture does); a forged one answers its From.
+    const toSenders = query<{ kind: string; subject: string }>(dataDir, `SELECT kind, subject FROM outbox WHERE to_address IN (${texts.map(() => '?').join(', ')})`, ...texts.map((t) => t.sender));
+    expect(toSenders.map((r) => r.kind)).toEqual(['registration']);
+    expect(toSenders[0].subject).toMatch(/Ошибка при выгрузке$/);
+    expect(texts.filter((t) => /^#notify$/m.test(inlineForward(t.text, 'Europe/Moscow')!.own)).map((t) => t.client)).toEqual(['thunderbird']);
   } finally {
     smtp.close();
     daemon.kill('SIGTERM');

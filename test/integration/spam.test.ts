@@ -61,3 +61,42 @@ test('spam to the spam folder, unanswered; the honest and the forged-below mail 
     expect((await exited(daemon)).code).toBe(0);
   }
 });
+
+/** Each default rule's verdict, and the honest value of the same header next to it. */
+const RULES: [string, string][] = [
+  ['X-Spam-Flag: YES', 'X-Spam-Flag: NO'],
+  ['X-Spam-Status: Yes, score=9.1 required=5.0', 'X-Spam-Status: No, score=0.3 required=5.0'],
+  ['X-Spam: Yes', 'X-Spam: No'],
+  ['X-Spam-Action: reject', 'X-Spam-Action: no action'],
+  ['X-Spam-Action: add header', 'X-Spam-Action: greylist'],
+  ['X-Spam-Action: rewrite subject', 'X-Spam-Action: soft reject'],
+  ['X-Yandex-Spam: 4', 'X-Yandex-Spam: 1'],
+  ['X-Spam-Score: 7.5', 'X-Spam-Score: 4.9'],
+  ['X-Rspamd-Score: 9.25', 'X-Rspamd-Score: 5.5'],
+];
+
+test('each default rule, on the real servers: its verdict kept as spam in the spam folder, unanswered; the honest value registered; a release answers it', async () => {
+  const dir = tmpDir('spam-rules');
+  const dataDir = path.join(dir, 'data');
+  const config = writeConfig(dir, mx.servers, { dataDir, extra: 'intake:\n  spam:\n    trusted: true\n' });
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args, '--config', config], { env: daemonEnv, encoding: 'utf8' });
+  const before = await countIn(mx.servers, CUSTOMER, 'INBOX');
+  const spamBefore = await countIn(mx.servers, SUPPORT, 'Helpdesk/Spam').catch(() => 0); // the folder is made at the daemon's first connect
+  await append(mx.servers, SUPPORT, 'INBOX', RULES.flatMap(([spam, honest], i) => [withHeaders([spam], `spam ${i}`), withHeaders([honest], `honest ${i}`)]));
+  const daemon = startDaemon(config, path.join(dir, 'daemon.log'));
+  try {
+    await waitFor('the inbox emptied', async () => (await countIn(mx.servers, SUPPORT, 'INBOX')) === 0, 60_000, 200);
+    expect(query<{ verdict: string; subject: string }>(dataDir, 'SELECT verdict, subject FROM spam ORDER BY id')).toEqual(RULES.map(([spam], i) => ({ verdict: spam, subject: `spam ${i}` })));
+    expect(query<{ subject: string }>(dataDir, 'SELECT subject FROM tickets ORDER BY id').map((t) => t.subject)).toEqual(RULES.map((_, i) => `honest ${i}`));
+    expect(await countIn(mx.servers, SUPPORT, 'Helpdesk/Spam')).toBe(spamBefore + RULES.length);
+    await waitFor('the honest mails answered', async () => (await countIn(mx.servers, CUSTOMER, 'INBOX')) === before + RULES.length, 60_000, 200);
+    expect(query(dataDir, "SELECT id FROM outbox WHERE subject LIKE '%spam %'")).toEqual([]);
+
+    const yandex = RULES.findIndex(([spam]) => spam.startsWith('X-Yandex-Spam')) + 1;
+    expect(JSON.parse(run('spam', 'release', String(yandex)).stdout.trim())).toMatchObject({ released: true, outcome: 'created' });
+    await waitFor('the released mail answered', async () => (await countIn(mx.servers, CUSTOMER, 'INBOX')) === before + RULES.length + 1, 60_000, 200);
+  } finally {
+    daemon.kill('SIGTERM');
+    expect((await exited(daemon)).code).toBe(0);
+  }
+});
