@@ -5,21 +5,15 @@
  */
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { CUSTOMER, ENGINEER, SUPPORT, useMailServers } from '../support/servers';
 import { exited, query, startDaemon, tmpDir, waitFor, writeConfig } from '../support/env';
-import { messagesIn } from '../support/imap';
+import { mailsOf } from '../support/imap';
 
 jest.setTimeout(120_000);
 const mx = useMailServers();
 
-async function mailOf(user: typeof CUSTOMER, count: number): Promise<ParsedMail[]> {
-  const got = await waitFor(`${count} mails for ${user.address}`, async () => {
-    const all = await messagesIn(mx.servers, user);
-    return all.length >= count ? all : undefined;
-  }, 30_000, 200);
-  return Promise.all(got.map((m) => simpleParser(m.raw)));
-}
+const mailOf = (user: typeof CUSTOMER, count: number) => mailsOf(mx.servers, user, count);
 
 /** What a mail client sends for "Reply": to the Reply-To, Re: subject, threading headers, the original quoted. */
 function replyTo(m: ParsedMail, from: string, text: string) {

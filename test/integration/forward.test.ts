@@ -10,11 +10,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { CUSTOMER, ENGINEER, SUPPORT, useMailServers } from '../support/servers';
 import { helpdesk } from '../support/cli';
 import { daemonEnv, exited, query, startDaemon, tmpDir, waitFor, writeConfig } from '../support/env';
-import { messagesIn } from '../support/imap';
+import { mailsOf, messagesIn } from '../support/imap';
 import { forwardAddress } from '../../src/auth/token';
 import { Secret } from '../../src/config/secret';
 import { inlineForward } from '../../src/mail/forward';
@@ -23,13 +22,7 @@ import { parseEmail } from '../../src/mail/parse';
 jest.setTimeout(120_000);
 const mx = useMailServers();
 
-async function mailOf(user: typeof CUSTOMER, count: number): Promise<ParsedMail[]> {
-  const got = await waitFor(`${count} mails for ${user.address}`, async () => {
-    const all = await messagesIn(mx.servers, user);
-    return all.length >= count ? all : undefined;
-  }, 30_000, 200);
-  return Promise.all(got.map((m) => simpleParser(m.raw)));
-}
+const mailOf = (user: typeof CUSTOMER, count: number) => mailsOf(mx.servers, user, count);
 
 /** Gmail's inline forward of a mail the customer sent to the engineer. */
 function gmailForward(subject: string, own: string): { subject: string; text: string } {

@@ -8,22 +8,15 @@
  */
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { CUSTOMER, ENGINEER, SUPPORT, useMailServers } from '../support/servers';
 import { exited, query, startDaemon, tmpDir, waitFor, writeConfig } from '../support/env';
-import { messagesIn } from '../support/imap';
+import { mailsOf } from '../support/imap';
 import { expectSentAlternative } from '../support/alternative';
 
 jest.setTimeout(120_000);
 const mx = useMailServers();
 
-async function mailOf(user: typeof CUSTOMER, count: number): Promise<{ raw: Buffer; mail: ParsedMail }[]> {
-  const got = await waitFor(`${count} mails for ${user.address}`, async () => {
-    const all = await messagesIn(mx.servers, user);
-    return all.length >= count ? all : undefined;
-  }, 30_000, 200);
-  return Promise.all(got.map(async (m) => ({ raw: m.raw, mail: await simpleParser(m.raw) })));
-}
+const mailOf = async (user: typeof CUSTOMER, count: number) => (await mailsOf(mx.servers, user, count)).map((mail) => ({ raw: mail.raw, mail }));
 
 const SIGNATURE = `    signature:
       text: "ООО «Ромашка Софт», служба поддержки\\n+7 495 000-00-00"

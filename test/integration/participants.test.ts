@@ -6,10 +6,10 @@
  */
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { CUSTOMER, ENGINEER, SUPPORT, useMailServers } from '../support/servers';
 import { exited, query, startDaemon, tmpDir, waitFor, writeConfig } from '../support/env';
-import { messagesIn, type User } from '../support/imap';
+import { mailsOf, type User } from '../support/imap';
 
 jest.setTimeout(180_000);
 const OLGA = { address: 'olga@customer.test', password: 'secret-olga' };
@@ -17,13 +17,7 @@ const PETR = { address: 'petr@customer.test', password: 'secret-petr' };
 const mx = useMailServers({}, [OLGA, PETR]);
 
 /** The mail the desk sent the user (the colleagues also get, as any Cc'd person does, the customers' own mails). */
-async function mailOf(user: User, count: number): Promise<ParsedMail[]> {
-  return waitFor(`${count} mails from the desk for ${user.address}`, async () => {
-    const all = await Promise.all((await messagesIn(mx.servers, user)).map((m) => simpleParser(m.raw)));
-    const ours = all.filter((m) => m.from?.value[0].address === SUPPORT.address);
-    return ours.length >= count ? ours : undefined;
-  }, 60_000, 200);
-}
+const mailOf = (user: User, count: number) => mailsOf(mx.servers, user, count, (m) => m.from?.value[0].address === SUPPORT.address);
 
 const addresses = (a: ParsedMail['to']) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => v.address));
 const refs = (m: ParsedMail) => (Array.isArray(m.references) ? m.references : m.references ? [m.references] : []);

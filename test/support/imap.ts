@@ -1,5 +1,6 @@
 import type { MailServers } from '../../dev/devmail/servers';
-import { imap } from './env';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { imap, waitFor } from './env';
 
 export interface User {
   address: string;
@@ -74,4 +75,16 @@ export function createFolder(servers: MailServers, user: User, folder: string): 
   return withClient(servers, user, async (client) => {
     await client.mailboxCreate(folder);
   });
+}
+
+/**
+ * Waits until the user's INBOX holds at least `count` mails that `which`
+ * keeps (all, by default), and returns them parsed, with their raw bytes.
+ */
+export async function mailsOf(servers: MailServers, user: User, count: number, which: (m: ParsedMail) => boolean = () => true): Promise<(ParsedMail & { raw: Buffer })[]> {
+  return waitFor(`${count} mails for ${user.address}`, async () => {
+    const all = await Promise.all((await messagesIn(servers, user)).map(async (m) => Object.assign(await simpleParser(m.raw), { raw: m.raw })));
+    const kept = all.filter(which);
+    return kept.length >= count ? kept : undefined;
+  }, 60_000, 200);
 }
