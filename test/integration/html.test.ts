@@ -81,6 +81,21 @@ test('registration with the signature in both parts; an engineer\'s HTML answer 
     expect(f.text + f.html).not.toMatch(/hunter2|Пароль администратора|display/);
     await waitFor('the relays recorded', () => query<{ data_json: string }>(dataDir, "SELECT data_json FROM events WHERE type = 'reply.relayed' ORDER BY id").length === 2, 30_000, 200);
     expect(query<{ data_json: string }>(dataDir, "SELECT data_json FROM events WHERE type = 'reply.relayed' ORDER BY id").map((e) => JSON.parse(e.data_json).html)).toEqual(['own', 'text']);
+
+    // An inline screenshot: the customer's HTML shows it by its Content-ID, and the image goes along, that Content-ID on it.
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    await smtp.sendMail({
+      from: ENGINEER.address,
+      to: notification.mail.replyTo!.value[0].address!,
+      subject: `Re: ${notification.mail.subject}`,
+      text: 'Нажмите кнопку на снимке.',
+      html: '<p>Нажмите кнопку на снимке.</p><img src="cid:shot-1@vendor.test" alt="">',
+      attachments: [{ filename: 'снимок.png', content: png, cid: 'shot-1@vendor.test' }],
+    });
+    const [, , , shot] = await mailOf(CUSTOMER, 4);
+    const withImage = await expectSentAlternative(shot.raw);
+    expect(withImage.html).toContain(`src="data:image/png;base64,${png.toString('base64')}"`); // mailparser put the image its cid: named in its place: the two are linked
+    expect(shot.mail.attachments.map((x) => [x.filename, x.contentId, x.content.equals(png)])).toEqual([['снимок.png', '<shot-1@vendor.test>', true]]);
   } finally {
     smtp.close();
     daemon.kill('SIGTERM');
