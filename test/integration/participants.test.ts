@@ -8,7 +8,8 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { ParsedMail } from 'mailparser';
 import { CUSTOMER, ENGINEER, SUPPORT, useMailServers } from '../support/servers';
-import { exited, query, startDaemon, tmpDir, waitFor, writeConfig } from '../support/env';
+import { helpdesk } from '../support/cli';
+import { daemonEnv, exited, query, startDaemon, tmpDir, waitFor, writeConfig } from '../support/env';
 import { mailsOf, type User } from '../support/imap';
 
 jest.setTimeout(180_000);
@@ -25,7 +26,8 @@ const refs = (m: ParsedMail) => (Array.isArray(m.references) ? m.references : m.
 test('two Cc’d colleagues get the registration reply and the answers; a reply-all joins; #cc - takes one off; #requester hands it over', async () => {
   const dir = tmpDir('participants');
   const dataDir = path.join(dir, 'data');
-  const daemon = startDaemon(writeConfig(dir, mx.servers, { dataDir, engineers: true }), path.join(dir, 'daemon.log'));
+  const config = writeConfig(dir, mx.servers, { dataDir, engineers: true });
+  const daemon = startDaemon(config, path.join(dir, 'daemon.log'));
   const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: mx.servers.smtpPort, secure: false, ignoreTLS: true });
   const answer = (to: ParsedMail, text: string, attachments: { filename: string; content: string }[] = []) =>
     smtp.sendMail({ from: ENGINEER.address, to: to.replyTo!.value[0].address, subject: `Re: ${to.subject}`, inReplyTo: to.messageId, references: [...refs(to), to.messageId!], text, attachments });
@@ -73,6 +75,10 @@ test('two Cc’d colleagues get the registration reply and the answers; a reply-
     expect((await mailOf(CUSTOMER, 4))[3].text).toContain('Ольга, дальше работаем с вами.');
     expect(await mailOf(PETR, 2)).toHaveLength(2); // nothing after #cc -
 
+    const show = helpdesk(['tickets', 'show', number, '--config', config], { env: daemonEnv });
+    expect(show.code).toBe(0);
+    expect(show.out).toMatch(new RegExp(`participant: <${PETR.address}>  added by ${CUSTOMER.address} at \\S+  — removed by ${ENGINEER.address} at \\S+`));
+    expect(show.out).toMatch(new RegExp(`participant: <${CUSTOMER.address}>  added by ${ENGINEER.address} at \\S+\n`));
     expect(query(dataDir, 'SELECT address, added_by, removed_by FROM participants ORDER BY id')).toEqual([
       { address: OLGA.address, added_by: CUSTOMER.address, removed_by: ENGINEER.address }, // the requester now, not a participant
       { address: PETR.address, added_by: CUSTOMER.address, removed_by: ENGINEER.address },
