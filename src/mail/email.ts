@@ -24,7 +24,10 @@ export interface ParsedEmail {
   cc: Address[];
   subject: string;
   date: Date | null;
+  /** The text, with the texts of attached mails (message/rfc822) appended for engineers and search. */
   text: string;
+  /** The mail's own text only, without those appended (absent: the same as text): what its writer wrote. */
+  ownText?: string;
   /** The mail's own HTML part as written (unsanitised: for mail/html-answer.ts only, never sent as it is). */
   html?: string | null;
   attachments: ParsedAttachment[];

@@ -59,7 +59,8 @@ async function parseOne(raw: Buffer | { file: string }, sink: AttachmentSink | u
     const value = unfold(line.slice(line.indexOf(':') + 1));
     headers.set(key, [...(headers.get(key) ?? []), value]);
   }
-  let text = parsed.text?.trim() ? parsed.text : parsed.html ? safeHtmlToText(parsed.html) : (parsed.text ?? '');
+  const ownText = parsed.text?.trim() ? parsed.text : parsed.html ? safeHtmlToText(parsed.html) : (parsed.text ?? '');
+  let text = ownText;
   if (depth < LIMITS.forwardDepth) {
     for (const a of parsed.attachments ?? []) {
       if (a.contentType !== 'message/rfc822') continue;
@@ -85,6 +86,7 @@ async function parseOne(raw: Buffer | { file: string }, sink: AttachmentSink | u
     subject: (parsed.subject ?? '').replace(/\s+/g, ' ').trim(),
     date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : null,
     text,
+    ownText,
     html: typeof parsed.html === 'string' && parsed.html ? parsed.html : null,
     attachments: parsed.attachments,
     headers,

@@ -26,26 +26,28 @@ export interface Forward {
 const NOTIFY = /(^|\s)#notify(?=\s|$)/i;
 
 /**
- * The forward in an engineer's mail, or null. An attached message wins over
- * an inline block (the first attached one, when there are several).
+ * The forward in an engineer's mail, or null: a client's inline block in the
+ * engineer's own text part, else the first attached message. The inline
+ * block wins: a customer's mail forwarded inline may carry a mail of its own
+ * attached (anyone's, naming anyone), which is the customer's file, not the
+ * forward. `#notify` and the forwarder's own text are read from the
+ * engineer's own text part only, never from the text of an attached mail.
  */
 export async function readForward(
   mail: ParsedEmail,
   o: { timeZone: string; files: readonly NewAttachment[]; parse: (raw: Buffer) => Promise<ParsedEmail>; store: (m: ParsedEmail) => Promise<NewAttachment[]> },
 ): Promise<Forward | null> {
-  const part = mail.attachments.find((a) => a.contentType === 'message/rfc822' && a.content);
-  if (part?.content) {
+  const ownText = mail.ownText ?? mail.text;
+  const inline = inlineForward(ownText, o.timeZone);
+  if (!inline) {
+    const part = mail.attachments.find((a) => a.contentType === 'message/rfc822' && a.content);
+    if (!part?.content) return null;
     const inner = await o.parse(part.content);
-    if (inner.from) {
-      const text = inner.text.trim();
-      const at = text ? mail.text.indexOf(text) : -1;
-      const own = (at >= 0 ? mail.text.slice(0, at) : mail.text).trim();
-      const original = { from: inner.from, date: inner.date, subject: inner.subject, to: inner.to, cc: inner.cc, text: inner.text, messageId: inner.messageId, inReplyTo: inner.inReplyTo, references: inner.references };
-      return { form: 'attached', client: 'attached', own, notify: NOTIFY.test(own), original, files: await o.store(inner) };
-    }
+    if (!inner.from) return null;
+    const own = ownText.trim();
+    const original = { from: inner.from, date: inner.date, subject: inner.subject, to: inner.to, cc: inner.cc, text: inner.text, messageId: inner.messageId, inReplyTo: inner.inReplyTo, references: inner.references };
+    return { form: 'attached', client: 'attached', own, notify: NOTIFY.test(own), original, files: await o.store(inner) };
   }
-  const inline = inlineForward(mail.text, o.timeZone);
-  if (!inline) return null;
   // A block without a subject line (Yandex's): the forward's own subject, without its "Fwd:".
   const subject = inline.original.subject || mail.subject.replace(/^((fwd?|fw|пересл|переслано)\s*:\s*)+/i, '').trim();
   const original = { ...inline.original, subject, messageId: null, inReplyTo: null, references: [] };

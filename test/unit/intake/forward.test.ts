@@ -260,3 +260,57 @@ test('a forward of a customer\'s mail the desk already has (they wrote to it too
   s.h.close();
   t.h.close();
 });
+
+/** An inline forward whose original carried a mail of its own, attached: anyone's, naming anyone. */
+function inlineWithAttachedMail(own: string, attachedText: string): Buffer {
+  const attached = ['From: victim@bank.test', 'Cc: v1@third.test, v2@third.test', 'Subject: Cheap pills', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', attachedText].join('\r\n');
+  return Buffer.from(
+    [
+      'From: Анна <anna@vendor.test>', `To: ${FWD}`, 'Subject: Fwd: Не работает вход', 'Date: Fri, 20 Nov 2026 12:00:00 +0300', `Message-ID: <${crypto.randomUUID()}@vendor.test>`, 'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="out"', '', '--out', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '',
+      own, '', '---------- Forwarded message ---------', 'From: Иван Петров <ivan@customer.test>', 'Date: Thu, Nov 19, 2026 at 5:45 PM', 'Subject: Не работает вход', 'To: Анна <anna@vendor.test>', '', '',
+      'Не могу войти, лог приложен. #notify',
+      '--out', 'Content-Type: message/rfc822', 'Content-Disposition: attachment; filename="log.eml"', '', attached, '--out--', '',
+    ].join('\r\n'),
+  );
+}
+
+test('an inline forward wins over a mail the original had attached: the request is the inline sender\'s, and #notify in their text (or the attached one\'s) is not the engineer\'s', async () => {
+  const s = setup();
+  const r = await s.process(inlineWithAttachedMail('Заведите, пожалуйста.', 'Buy now. #notify'));
+  expect(r).toMatchObject({ outcome: 'created', forwardedBy: 'anna@vendor.test', replyQueued: false });
+  expect(s.tickets().map((t) => t.requester_address)).toEqual(['ivan@customer.test']);
+  expect(s.out().filter((m) => /victim|third\.test|ivan/.test(m.to_address))).toEqual([]);
+  expect(s.h.all('SELECT address FROM participants')).toEqual([]);
+  s.h.close();
+});
+
+test('attached form: #notify in the attached mail (or in mails attached to it, however deep) is never read as the engineer\'s', async () => {
+  const s = setup();
+  const deep = (n: number): string => (n === 0 ? 'Please help. #notify' : ['From: x@customer.test', 'Subject: layer', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b' + n + '"', '', '--b' + n, 'Content-Type: text/plain', '', 'Please help me. #notify', '--b' + n, 'Content-Type: message/rfc822', '', deep(n - 1), '--b' + n + '--'].join('\r\n'));
+  const raw = Buffer.from(
+    ['From: Анна <anna@vendor.test>', `To: ${FWD}`, 'Subject: Fwd: layer', 'Message-ID: <deep-1@vendor.test>', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="out"', '', '--out', 'Content-Type: text/plain; charset=utf-8', '', 'Opening this one silently.', '--out', 'Content-Type: message/rfc822', '', deep(4), '--out--', ''].join('\r\n'),
+  );
+  const r = await s.process(raw);
+  expect(r).toMatchObject({ outcome: 'created', forwardedBy: 'anna@vendor.test', replyQueued: false });
+  expect(s.tickets().map((t) => t.requester_address)).toEqual(['x@customer.test']);
+  expect(s.events('ticket.forwarded')[0]).toMatchObject({ notify: false });
+  s.h.close();
+});
+
+test('an engineer\'s proven answer to the plain support address on a request is a command even when its quoted reply header looks like a forward block (Outlook)', async () => {
+  const s = setup();
+  const first = Buffer.from(['From: Иван <ivan@customer.test>', 'To: support@example.test', 'Subject: Не работает вход', 'Message-ID: <c-1@customer.test>', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', 'Помогите.'].join('\r\n'));
+  await s.process(first);
+  const answer = Buffer.from(
+    [
+      'Authentication-Results: mx.vendor.test; dkim=pass header.d=vendor.test; dmarc=pass header.from=vendor.test',
+      'From: Анна <anna@vendor.test>', 'To: support@example.test', 'Subject: RE: [SUP-2026-000001] Не работает вход', 'Message-ID: <a-1@vendor.test>', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '',
+      '#status resolved', '', 'Пароль сброшен.', '', 'From: Иван <ivan@customer.test>', 'Sent: Friday, November 20, 2026 12:30 PM', 'To: support@example.test', 'Subject: Не работает вход', '', 'Помогите.',
+    ].join('\r\n'),
+  );
+  const r = await s.process(answer);
+  expect(r).toMatchObject({ outcome: 'command', ticketNumber: 'SUP-2026-000001', applied: ['#status resolved'], relayed: true });
+  expect(s.tickets()).toHaveLength(1);
+  s.h.close();
+});
