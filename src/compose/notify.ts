@@ -4,7 +4,7 @@ import type { Secret } from '../config/secret';
 import type { ParsedEmail } from '../mail/parse';
 import { newPart } from '../mail/quotes';
 import { queueMail } from '../requests/mail';
-import { ticketById } from '../requests/read';
+import { participantsOf, ticketById } from '../requests/read';
 import { addEvent } from '../requests/sqlite';
 import type { NewAttachment, Tx } from '../requests/tx';
 import { engineersOf, isEngineer, type Engineer } from './recipients';
@@ -70,6 +70,7 @@ export class Notifier {
       strangerTo: n.strangerTo ?? '',
       attachments: (n.files ?? []).map((a) => `${a.filename ?? '(unnamed)'} (${a.size} B${a.stored ? '' : ', not stored: too large'})`).join(', '),
       text: n.kind === 'followup' ? newPart(mail.text) : mail.text.trim(),
+      participants: participantsOf(tx, t.id).map((p) => p.address).join(', '),
     };
     const attachments = (n.files ?? []).filter((f) => f.stored).map((f) => ({ sha256: f.sha256, filename: f.filename ?? null, contentType: f.contentType }));
     for (const e of to) {

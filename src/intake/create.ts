@@ -11,7 +11,7 @@ import { changeStatus } from '../requests/status';
 import type { Tx } from '../requests/tx';
 import type { Assignment, SlaPolicy } from '../sla/policy';
 import type { Numbering } from '../ticket/numbering';
-import { takeParticipants, type Take } from './participants';
+import { continueParticipants, takeParticipants, type Take } from './participants';
 import { inboundRow, type Prepared } from './prepared';
 import type { Roles } from './roles';
 import { verdictOf } from './types';
@@ -84,7 +84,8 @@ export function createRequest(
     addEvent(tx, { ticketId: linked.ticketId, messageId, type, actor: 'system', at: now, data: { next: number, reason: linked.reason } });
   }
   noteSkippedFiles(tx, { ticketId, messageId, files: p.files, at: now });
-  if (!automated) takeParticipants(tx, { ticketId, messageId, mail, at: now, roles: o.roles, take: deps.participants });
+  if (linked?.as === 'continuation') continueParticipants(tx, { ticketId, messageId, from: linked.ticketId, requester: mail.from?.address ?? null, at: now });
+  else if (!automated) takeParticipants(tx, { ticketId, messageId, mail, at: now, roles: o.roles, take: deps.participants });
   const missing = automated ? [] : missingInfo(deps.requiredInfo, mail, input.mailbox.language);
   if (missing.length > 0) {
     event('info.missing', { missing });

@@ -1,5 +1,6 @@
 import type { ParsedEmail } from '../mail/parse';
 import { addParticipants, type NewParticipant } from '../requests/participants';
+import { participantsOf, requesterOf } from '../requests/read';
 import { addEvent } from '../requests/sqlite';
 import type { Tx } from '../requests/tx';
 import { normalAddress, type Roles } from './roles';
@@ -32,4 +33,17 @@ export function takeParticipants(tx: Tx, o: { ticketId: number; messageId: numbe
   const skipped = people.slice(take.max).map((p) => p.address);
   if (skipped.length > 0) addEvent(tx, { ticketId: o.ticketId, messageId: o.messageId, type: 'participants.skipped', actor: 'system', at: o.at, data: { max: take.max, skipped } });
   return addParticipants(tx, { ticketId: o.ticketId, people: people.slice(0, take.max), by: requester ?? 'system', at: o.at, messageId: o.messageId });
+}
+
+/**
+ * A request that continues a closed one (a reply after the reopen window)
+ * has that one's people: its requester and participants, except the new
+ * requester. Not the reply's To and Cc: it is a later mail of the thread,
+ * whose From may be forged, and would bring in whoever its writer liked.
+ */
+export function continueParticipants(tx: Tx, o: { ticketId: number; messageId: number; from: number; requester: string | null; at: Date }): string[] {
+  const was = requesterOf(tx, o.from);
+  const people = [...(was ? [{ address: was }] : []), ...participantsOf(tx, o.from)];
+  const requester = o.requester ? normalAddress(o.requester) : '';
+  return addParticipants(tx, { ticketId: o.ticketId, people: people.filter((p) => normalAddress(p.address) !== requester), by: 'system', at: o.at, messageId: o.messageId });
 }

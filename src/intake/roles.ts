@@ -22,6 +22,6 @@ export function deskRoles(ownAddresses: readonly string[], isEngineer: (address:
       const a = normalAddress(address);
       return own.has(a) || own.has(a.replace(/\+[^@]*@/, '@'));
     },
-    isEngineer: (address) => isEngineer(address.toLowerCase()),
+    isEngineer: (address) => isEngineer(address.toLowerCase()) || isEngineer(normalAddress(address)),
   };
 }

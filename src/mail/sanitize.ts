@@ -16,9 +16,9 @@ const OPTIONS: sanitizeHtml.IOptions = {
     'table', 'thead', 'tbody', 'tfoot', 'tr', 'td', 'th', 'caption', 'colgroup', 'col', 'center',
   ],
   allowedAttributes: {
-    '*': ['style', 'title', 'align', 'dir', 'lang'],
+    '*': ['style', 'align', 'dir', 'lang'], // no title, no alt: words the reader does not see, and the text part has not
     a: ['href', 'name'],
-    img: ['src', 'alt', 'width', 'height'],
+    img: ['src', 'width', 'height'],
     font: ['color', 'size', 'face'],
     td: ['colspan', 'rowspan', 'valign', 'width'],
     th: ['colspan', 'rowspan', 'valign', 'width'],

@@ -19,7 +19,7 @@ function migrationsBefore(upTo: string): string {
   return dir;
 }
 
-test('requests opened before 0013 get the To and Cc of their first inbound mail as participants, without the requester or our sending address', () => {
+test('requests opened before 0013 get the To and Cc of their first inbound mail as participants (not the requester, our sending address, an automated mail\'s; at most 10)', () => {
   const sqlite = new Database(path.join(tmpDir('db'), 'h.sqlite'));
   const db = drizzle(sqlite);
   migrate(db, { migrationsFolder: migrationsBefore('0013_participants') });
@@ -30,8 +30,15 @@ test('requests opened before 0013 get the To and Cc of their first inbound mail 
   message.run('in', 'ivan@customer.test', list('support@example.test', 'olga@customer.test'), list('petr@customer.test', 'ivan@customer.test'), at);
   message.run('in', 'ivan@customer.test', list('support@example.test'), list('later@customer.test'), at); // a later mail adds no one
   sqlite.prepare("INSERT INTO outbox (ticket_id, kind, mailbox, message_id, from_address, from_name, to_address, subject, text, next_attempt_at, created_at) VALUES (1, 'registration', 'support', '<r@example.test>', 'support@example.test', 'Support', 'ivan@customer.test', 's', 't', ?, ?)").run(at, at);
+  // Request 2: an automated first mail (its Cc is nobody's choice); request 3: a first mail Cc'd to 15 (10 taken).
+  for (const [id, automated, cc] of [[2, '{"kind":"auto-reply"}', ['x@customer.test']], [3, null, Array.from({ length: 15 }, (_, i) => `p${i}@customer.test`)]] as const) {
+    sqlite.prepare(`INSERT INTO tickets (id, number, scope, seq, mailbox, subject, requester_address, status, language, line, created_at, updated_at) VALUES (?, ?, '2026', ?, 'support', 's', 'r@customer.test', 'new', 'ru', 'L1', ?, ?)`).run(id, `SUP-2026-00000${id}`, id, at, at);
+    sqlite.prepare("INSERT INTO messages (ticket_id, direction, mailbox, from_address, to_json, cc_json, automated, created_at) VALUES (?, 'in', 'support', 'r@customer.test', '[]', ?, ?, ?)").run(id, list(...cc), automated, at);
+  }
   migrate(db, { migrationsFolder: migrationsDir });
-  expect(sqlite.prepare('SELECT ticket_id, address, address_key, name, added_by, removed_at FROM participants ORDER BY id').all()).toEqual([
+  expect(sqlite.prepare('SELECT count(*) AS n FROM participants WHERE ticket_id = 2').get()).toEqual({ n: 0 });
+  expect(sqlite.prepare('SELECT address FROM participants WHERE ticket_id = 3 ORDER BY id').all()).toEqual(Array.from({ length: 10 }, (_, i) => ({ address: `p${i}@customer.test` })));
+  expect(sqlite.prepare('SELECT ticket_id, address, address_key, name, added_by, removed_at FROM participants WHERE ticket_id = 1 ORDER BY id').all()).toEqual([
     { ticket_id: 1, address: 'olga@customer.test', address_key: 'olga@customer.test', name: 'Ольга', added_by: 'migration', removed_at: null },
     { ticket_id: 1, address: 'petr@customer.test', address_key: 'petr@customer.test', name: null, added_by: 'migration', removed_at: null },
   ]);

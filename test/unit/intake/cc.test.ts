@@ -194,3 +194,31 @@ test("a participant's copy is capped and suppressed on its own: a bounced collea
   expect(h.all<{ status: string }>("SELECT status FROM outbox WHERE kind = 'registration' AND to_address = 'olga@customer.test' ORDER BY id").map((r) => r.status)).toEqual(['sent', 'held']);
   h.close();
 });
+
+test("a reply to a closed request opens a continuation with the closed one's people, not the reply's Cc (a forged one brings no one in)", async () => {
+  const s = await setup();
+  s.h.db.$client.prepare("UPDATE tickets SET status = 'closed', resolved_at = ? WHERE id = 1").run(s.h.clock.now().toISOString());
+  const out = await s.send({ from: 'ivan@customer.test', cc: 'attacker@evil.test', body: 'Снова не печатает.' });
+  expect(out).toMatchObject({ outcome: 'created', ticketNumber: 'SUP-2026-000002' });
+  expect(s.h.all<{ address: string }>('SELECT address FROM participants WHERE ticket_id = 2 ORDER BY id').map((p) => p.address)).toEqual(['olga@customer.test', 'petr@customer.test']);
+  // Olga writes after the close: her continuation has Ivan and Petr in it, and she is its requester.
+  s.h.db.$client.prepare("UPDATE tickets SET status = 'closed', resolved_at = ? WHERE id = 2").run(s.h.clock.now().toISOString());
+  await s.send({ from: 'olga@customer.test', subject: 'Re: [SUP-2026-000002] Не печатает принтер', body: 'И снова.' });
+  expect(s.h.all<{ address: string }>('SELECT address FROM participants WHERE ticket_id = 3 ORDER BY id').map((p) => p.address)).toEqual(['ivan@customer.test', 'petr@customer.test']);
+  expect(s.h.all("SELECT id FROM outbox WHERE to_address = 'attacker@evil.test'")).toEqual([]);
+  s.h.close();
+});
+
+test("the engineer's notification of a new request names its participants, so a Cc nobody asked for can be taken off", async () => {
+  const s = await setup();
+  const [note] = s.h.all<{ text: string; html: string }>("SELECT text, html FROM outbox WHERE kind = 'notify-new'");
+  expect(note.text).toContain('Участники (в копии писем клиенту; #cc -адрес убирает): olga@customer.test, petr@customer.test');
+  expect(note.html).toContain('olga@customer.test, petr@customer.test');
+  s.h.close();
+});
+
+test('an engineer written in another spelling (capitals, a trailing dot) is not made a participant', async () => {
+  const s = await setup({}, 'ANNA@Vendor.Test., olga@customer.test');
+  expect(s.participants().map((p) => p.address)).toEqual(['olga@customer.test']);
+  s.h.close();
+});

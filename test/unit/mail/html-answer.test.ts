@@ -26,7 +26,7 @@ describe('sanitize', () => {
     );
     expect(out).not.toMatch(/evil|url\(|<style|<link|<base|data:/i);
     expect(out).toContain('<p style="color:red">Red</p>');
-    expect(out).toContain('<img src="cid:screen@vendor.test" alt="screen" />');
+    expect(out).toContain('<img src="cid:screen@vendor.test" />');
     expect(out.match(/<img/g)).toHaveLength(1);
   });
 
@@ -40,7 +40,7 @@ describe('answerHtml: the engineer\'s HTML cut to the words of the text we relay
     const html = '<div dir="ltr">Перезапустите <b>службу</b>.<br><img src="cid:ii_1" alt="screen"></div><br><div class="gmail_quote"><div class="gmail_attr">On Fri, 20 Nov 2026 at 12:30, Support &lt;support@example.test&gt; wrote:<br></div><blockquote class="gmail_quote">Новое обращение SUP-2026-000001<br>Помогите.</blockquote></div>';
     const out = answerHtml(html, 'Перезапустите *службу*.\n[image: screen]')!;
     expect(out).toContain('<b>службу</b>');
-    expect(out).toContain('<img src="cid:ii_1" alt="screen" />');
+    expect(out).toContain('<img src="cid:ii_1" />');
     expect(out).not.toMatch(/Новое обращение|Помогите|wrote|gmail/);
   });
 
@@ -75,4 +75,10 @@ describe('answerHtml: the engineer\'s HTML cut to the words of the text we relay
     expect(answerHtml(rply, 'Готово.')).toBe('<div>Готово.</div>');
   });
 
+});
+
+test('words in attributes the reader does not see (title, alt) do not go to the customer', () => {
+  const out = answerHtml('<p>Hello customer<img src="cid:internal" alt="root pw hunter2"> <span title="internal: root pw hunter2">.</span></p>', 'Hello customer.');
+  expect(out).not.toBeNull();
+  expect(out).not.toMatch(/hunter2|title=|alt=/);
 });
