@@ -102,7 +102,7 @@ const CLIENTS: [string, string][] = [
   ['mailru', 'forwards/mailru.eml'],
 ];
 
-test('each client’s inline forward, through Postfix: with proof a request for its original sender; the same text without proof an ordinary request for its From', async () => {
+test('each client’s inline forward and an attached one, through Postfix: with proof a request for its original sender; the same mail without proof an ordinary request for its From', async () => {
   const fixtures = path.join(__dirname, '..', 'fixtures');
   const texts = await Promise.all(
     CLIENTS.map(async ([client, file]) => {
@@ -123,18 +123,25 @@ test('each client’s inline forward, through Postfix: with proof a request for 
       await smtp.sendMail({ from: `Анна <${ENGINEER.address}>`, to: forwarding, subject: `Fwd: proven ${t.client}`, text: t.text });
       await smtp.sendMail({ from: `Анна <${ENGINEER.address}>`, to: SUPPORT.address, subject: `Fwd: forged ${t.client}`, text: t.text });
     }
-    const proven = await waitFor('six forwarded requests', () => {
+    // And attached whole (message/rfc822), with and without proof.
+    const original = [`From: Пётр <petr@customer.test>`, `To: ${ENGINEER.address}`, 'Subject: attached original', 'Message-ID: <orig-att@customer.test>', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', 'Не открывается отчёт.', ''].join('\r\n');
+    const attachment = [{ filename: 'original.eml', contentType: 'message/rfc822', contentDisposition: 'attachment' as const, content: original }];
+    await smtp.sendMail({ from: `Анна <${ENGINEER.address}>`, to: forwarding, subject: 'Fwd: proven attached', text: 'Заведите.', attachments: attachment });
+    await smtp.sendMail({ from: `Анна <${ENGINEER.address}>`, to: SUPPORT.address, subject: 'Fwd: forged attached', text: 'Заведите.', attachments: attachment });
+    const expected = [...texts.map((t) => [t.client, t.sender]), ['attached', 'petr@customer.test']];
+    const proven = await waitFor('seven forwarded requests', () => {
       const rows = query<{ client: string; requester: string }>(dataDir, "SELECT json_extract(e.data_json, '$.client') AS client, t.requester_address AS requester FROM events e JOIN tickets t ON t.id = e.ticket_id WHERE e.type = 'ticket.forwarded' ORDER BY e.id");
-      return rows.length >= texts.length ? rows : undefined;
+      return rows.length >= expected.length ? rows : undefined;
     }, 60_000, 200);
-    expect(new Map(proven.map((r) => [r.client, r.requester]))).toEqual(new Map(texts.map((t) => [t.client, t.sender])));
-    const forged = await waitFor('six ordinary requests', () => {
+    expect(new Map(proven.map((r) => [r.client, r.requester]))).toEqual(new Map(expected as [string, string][]));
+    const forged = await waitFor('seven ordinary requests', () => {
       const rows = query<{ subject: string; requester: string }>(dataDir, "SELECT subject, requester_address AS requester FROM tickets WHERE subject LIKE 'Fwd: forged %'");
-      return rows.length >= texts.length ? rows : undefined;
+      return rows.length >= expected.length ? rows : undefined;
     }, 60_000, 200);
-    expect(forged.map((r) => r.requester)).toEqual(texts.map(() => ENGINEER.address));
+    expect(forged.map((r) => r.requester)).toEqual(expected.map(() => ENGINEER.address));
     // A claimed original sender is mailed only for a proven forward that says #notify (Thunderbird's fixture does); a forged one answers its From.
-    const toSenders = query<{ kind: string; subject: string }>(dataDir, `SELECT kind, subject FROM outbox WHERE to_address IN (${texts.map(() => '?').join(', ')})`, ...texts.map((t) => t.sender));
+    const senders = [...texts.map((t) => t.sender), 'petr@customer.test'];
+    const toSenders = query<{ kind: string; subject: string }>(dataDir, `SELECT kind, subject FROM outbox WHERE to_address IN (${senders.map(() => '?').join(', ')})`, ...senders);
     expect(toSenders.map((r) => r.kind)).toEqual(['registration']);
     expect(toSenders[0].subject).toMatch(/Ошибка при выгрузке$/);
     expect(texts.filter((t) => /^#notify$/m.test(inlineForward(t.text, 'Europe/Moscow')!.own)).map((t) => t.client)).toEqual(['thunderbird']);
