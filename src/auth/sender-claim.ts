@@ -18,3 +18,15 @@ export function disownedSender(mail: Pick<ParsedEmail, 'from' | 'headers'>, trus
   const failed = ar.results.some((r) => r.method === 'dmarc' && r.result === 'fail' && headerValues(r, 'from').some((f) => normalDomain(f) === domain));
   return failed ? `${trustedAuthservId} found dmarc=fail for ${domain}: the domain's owner does not vouch for this From` : null;
 }
+
+/**
+ * Whether our own receiving server vouches for a customer's From: dmarc=pass
+ * for exactly that From domain in the topmost Authentication-Results with our
+ * authserv-id (one From header only). Without a trusted authserv-id, never.
+ */
+export function vouchedSender(mail: Pick<ParsedEmail, 'from' | 'headers'>, trustedAuthservId: string | undefined): boolean {
+  if ((mail.headers.get('from')?.length ?? 0) !== 1) return false;
+  const domain = normalDomain(mail.from?.address.split('@')[1] ?? '');
+  const ar = domain && trustedAuthservId ? trustedAuthResults(mail.headers, trustedAuthservId) : null;
+  return !!ar && ar.results.some((r) => r.method === 'dmarc' && r.result === 'pass' && headerValues(r, 'from').some((f) => normalDomain(f) === domain));
+}

@@ -71,8 +71,8 @@ export const configSchema = z
         default_plan: z.string().nullable().default(null),
         /** Senders of no organisation: register them (under default_plan) or refuse with an explanation (the mail is kept). */
         unknown_senders: z.enum(['register', 'refuse']).default('register'),
-        /** cc: the To and Cc people of a customer's first mail become participants of its request; none: nobody does. */
-        participants: z.enum(['cc', 'none']).default('cc'),
+        /** cc: the To and Cc people of a customer's first mail become participants; proven: only when our server vouches for its From (dmarc=pass); none: nobody. */
+        participants: z.enum(['cc', 'proven', 'none']).default('cc'),
         /** At most this many are taken from one mail (a mail Cc'd to hundreds must not make the desk write to hundreds). */
         max_participants: z.number().int().nonnegative().default(10),
         /** Participants get, in Cc, the mail the requester gets: the registration reply, engineers' answers, notices. */

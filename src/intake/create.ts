@@ -1,3 +1,4 @@
+import { vouchedSender } from '../auth/sender-claim';
 import { composeRegistration } from '../compose/registration';
 import type { Notifier } from '../compose/notify';
 import { ccOf, type Copies } from '../compose/recipients';
@@ -46,7 +47,7 @@ export interface Created {
 export function createRequest(
   tx: Tx,
   p: Prepared,
-  deps: { numbering: Numbering; templates: Templates; notifier: Notifier; sla?: SlaPolicy | null; requiredInfo?: RequiredInfo; participants?: Take; copies?: Copies },
+  deps: { numbering: Numbering; templates: Templates; notifier: Notifier; sla?: SlaPolicy | null; requiredInfo?: RequiredInfo; participants?: Take; copies?: Copies; trustedAuthservId?: string },
   o: { now: Date; roles: Roles; assignment: Assignment | null; linked?: Link; forward?: OnBehalf },
 ): Created {
   const { input, mail } = p;
@@ -85,7 +86,7 @@ export function createRequest(
   }
   noteSkippedFiles(tx, { ticketId, messageId, files: p.files, at: now });
   if (linked?.as === 'continuation') continueParticipants(tx, { ticketId, messageId, from: linked.ticketId, requester: mail.from?.address ?? null, at: now });
-  else if (!automated) takeParticipants(tx, { ticketId, messageId, mail, at: now, roles: o.roles, take: deps.participants });
+  else if (!automated) takeParticipants(tx, { ticketId, messageId, mail, at: now, roles: o.roles, take: deps.participants, vouched: vouchedSender(mail, deps.trustedAuthservId) });
   const missing = automated ? [] : missingInfo(deps.requiredInfo, mail, input.mailbox.language);
   if (missing.length > 0) {
     event('info.missing', { missing });

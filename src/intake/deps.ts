@@ -25,7 +25,7 @@ export interface IntakeDeps {
   notifier: Notifier;
   /** The `command` outcome (outcomes/command.ts): an engineer's reply on the request it names. */
   desk: { handle(tx: Tx, p: Prepared, hit: ThreadHit, now: Date): Outcome };
-  /** cc (the default): the To and Cc people of a customer's first mail (at most `max`, 10 by default) become participants of its request; none: nobody does. */
+  /** cc (the default): the To and Cc people of a customer's first mail (at most `max`, 10 by default) become participants of its request; proven: only when our server vouches for its From; none: nobody does. */
   participants?: Take;
   /** Participants copied on the mail the requester gets (none when absent). */
   copies?: Copies;

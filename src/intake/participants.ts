@@ -7,7 +7,8 @@ import { normalAddress, type Roles } from './roles';
 
 /** requests.participants and requests.max_participants. */
 export interface Take {
-  from: 'cc' | 'none';
+  /** proven: only when `vouched` (our receiving server's dmarc=pass for the From's domain). */
+  from: 'cc' | 'proven' | 'none';
   max: number;
 }
 
@@ -17,9 +18,9 @@ export interface Take {
  * most `max` of them (the rest are named in a `participants.skipped` event).
  * Only the first mail adds anyone (thread/participants.ts says why).
  */
-export function takeParticipants(tx: Tx, o: { ticketId: number; messageId: number; mail: ParsedEmail; at: Date; roles: Roles; take?: Take }): string[] {
+export function takeParticipants(tx: Tx, o: { ticketId: number; messageId: number; mail: ParsedEmail; at: Date; roles: Roles; take?: Take; vouched: boolean }): string[] {
   const take = o.take ?? { from: 'cc', max: 10 };
-  if (take.from === 'none') return [];
+  if (take.from === 'none' || (take.from === 'proven' && !o.vouched)) return [];
   const requester = o.mail.from?.address;
   const seen = new Set(requester ? [normalAddress(requester)] : []);
   const people: NewParticipant[] = [];

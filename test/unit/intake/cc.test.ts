@@ -222,3 +222,23 @@ test('an engineer written in another spelling (capitals, a trailing dot) is not 
   expect(s.participants().map((p) => p.address)).toEqual(['olga@customer.test']);
   s.h.close();
 });
+
+describe('requests.participants proven: the first mail\'s Cc is taken only when our own server vouches for its From', () => {
+  const first = (ar: string | null) => {
+    const m = buildMail({ from: 'ivan@customer.test', to: 'support@example.test', cc: 'olga@customer.test', subject: SUBJECT, body: 'x' });
+    return ar ? Buffer.from(m.raw.toString('latin1').replace('MIME-Version: 1.0', `Authentication-Results: ${ar}\r\nMIME-Version: 1.0`), 'latin1') : m.raw;
+  };
+  test.each([
+    ['dmarc=pass for the From domain, from our server', 'mx.vendor.test; dkim=pass header.d=customer.test; dmarc=pass header.from=customer.test', ['olga@customer.test']],
+    ['no Authentication-Results', null, []],
+    ['dmarc=pass for another domain', 'mx.vendor.test; dmarc=pass header.from=evil.test', []],
+    ['dmarc=pass from a server that is not ours', 'mx.evil.test; dmarc=pass header.from=customer.test', []],
+    ['dmarc=fail', 'mx.vendor.test; dmarc=fail header.from=customer.test', []],
+  ])('%s', async (_what, ar, expected) => {
+    const h = intakeHarness({ engineers: ENGINEERS, ownAddresses: mb.addresses, participants: { from: 'proven', max: 10 } });
+    await h.intake.process({ raw: first(ar), mailbox: mb, receivedAt: h.clock.now() });
+    expect(h.all<{ address: string }>('SELECT address FROM participants').map((p) => p.address)).toEqual(expected);
+    expect(h.all<{ to_address: string }>("SELECT to_address FROM outbox WHERE kind = 'registration'").map((r) => r.to_address)).toEqual(['ivan@customer.test', ...expected]);
+    h.close();
+  });
+});
