@@ -12,11 +12,8 @@ import { normalDomain } from './domains';
  */
 export function disownedSender(mail: Pick<ParsedEmail, 'from' | 'headers'>, trustedAuthservId: string | undefined): string | null {
   if ((mail.headers.get('from')?.length ?? 0) > 1) return 'the message has more than one From header';
-  const domain = normalDomain(mail.from?.address.split('@')[1] ?? '');
-  const ar = domain && trustedAuthservId ? trustedAuthResults(mail.headers, trustedAuthservId) : null;
-  if (!ar) return null;
-  const failed = ar.results.some((r) => r.method === 'dmarc' && r.result === 'fail' && headerValues(r, 'from').some((f) => normalDomain(f) === domain));
-  return failed ? `${trustedAuthservId} found dmarc=fail for ${domain}: the domain's owner does not vouch for this From` : null;
+  const { domain, results } = dmarcOfFrom(mail, trustedAuthservId);
+  return results.includes('fail') ? `${trustedAuthservId} found dmarc=fail for ${domain}: the domain's owner does not vouch for this From` : null;
 }
 
 /**
@@ -25,8 +22,13 @@ export function disownedSender(mail: Pick<ParsedEmail, 'from' | 'headers'>, trus
  * authserv-id (one From header only). Without a trusted authserv-id, never.
  */
 export function vouchedSender(mail: Pick<ParsedEmail, 'from' | 'headers'>, trustedAuthservId: string | undefined): boolean {
-  if ((mail.headers.get('from')?.length ?? 0) !== 1) return false;
+  return (mail.headers.get('from')?.length ?? 0) === 1 && dmarcOfFrom(mail, trustedAuthservId).results.includes('pass');
+}
+
+/** The dmarc results our server's topmost Authentication-Results gives for exactly the From's domain (none without a trusted id). */
+function dmarcOfFrom(mail: Pick<ParsedEmail, 'from' | 'headers'>, trustedAuthservId: string | undefined): { domain: string; results: string[] } {
   const domain = normalDomain(mail.from?.address.split('@')[1] ?? '');
   const ar = domain && trustedAuthservId ? trustedAuthResults(mail.headers, trustedAuthservId) : null;
-  return !!ar && ar.results.some((r) => r.method === 'dmarc' && r.result === 'pass' && headerValues(r, 'from').some((f) => normalDomain(f) === domain));
+  const results = (ar?.results ?? []).filter((r) => r.method === 'dmarc' && headerValues(r, 'from').some((f) => normalDomain(f) === domain)).map((r) => r.result);
+  return { domain, results };
 }

@@ -6,17 +6,14 @@ import { textToHtml } from '../mail/sanitize';
 
 export type Language = 'ru' | 'en';
 
-/** A mailbox's signature, both forms ready (config `mailboxes[].signature`: the HTML sanitised at load). */
-export interface Signature {
-  text: string;
-  html: string;
-}
-
 /** One mail's two parts: the text, and the HTML rendered from the same values. */
 export interface Rendered {
   text: string;
   html: string;
 }
+
+/** A mailbox's signature, both forms ready (config `mailboxes[].signature`: the HTML sanitised at load). */
+export type Signature = Rendered;
 
 /** Escaping on: every value is text; `{{lines text}}` keeps a value's line breaks; `{{{…}}}` only for HTML we made safe. */
 const htmlBars = Handlebars.create();

@@ -1,9 +1,6 @@
-import { authenticateEngineer, type AuthMethod, type AuthOptions } from '../../../auth/authenticate';
+import { ANY_PROOF, authenticateEngineer, type AuthMethod, type AuthOptions } from '../../../auth/authenticate';
 import type { Outcome } from '../../types';
 import type { Reply } from './reply';
-
-/** The proofs an engineer's mail may carry when their config names none. */
-const ANY: readonly AuthMethod[] = ['token', 'dkim', 'authentication-results'];
 
 /**
  * Is the reply really the engineer's? The method that proved it, or the
@@ -12,7 +9,7 @@ const ANY: readonly AuthMethod[] = ['token', 'dkim', 'authentication-results'];
  */
 export function authenticate(r: Reply, auth: AuthOptions): { method: AuthMethod } | { outcome: Outcome } {
   const { mail, dkimPass } = r.p;
-  const a = authenticateEngineer(mail, r.t.number, { ...auth, dkimPass, accept: r.engineer.accept ?? ANY });
+  const a = authenticateEngineer(mail, r.t.number, { ...auth, dkimPass, accept: r.engineer.accept ?? ANY_PROOF });
   if (a.ok) return { method: a.method };
   r.event('command.unauthenticated', { reason: a.reason, message: mail.messageId, note: 'kept as an unverified note' });
   r.confirm({ rejected: a.reason, status: r.t.status });
